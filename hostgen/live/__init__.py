@@ -1,0 +1,1 @@
+"""Parsers for the live files hostgen writes: lex -> parse -> structure."""
