@@ -1,4 +1,69 @@
+"""The command line: one argparse parser, one sub-command module each, one handler for outcomes.
+
+Exit codes follow diff(1): 0 same / valid, 1 differences found (or apply refused, or no match),
+2 invalid input or usage. An unexpected error is one clear line, never a bare traceback.
+"""
+
 from __future__ import annotations
 
-def main() -> int:
-    return 0
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from hostgen import __version__
+from hostgen.errors import HostgenError
+
+# Each module in hostgen.commands provides `register(subparsers)`, which adds its parser and
+# sets `func` (a callable taking the parsed args and returning the exit code).
+COMMANDS = ("render", "check", "diff", "apply", "route", "pattern", "dns", "schema")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on usage errors already; keep that, and keep its message on stderr."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="hostgen",
+        description=(
+            "Render an OpenBSD web and mail host's /etc files (httpd.conf, httpd.tls, "
+            "the spamd_flags line of rc.conf.local, dkimproxy_out.conf, resolv.conf) "
+            "from one declarative site.yaml, and compare or apply them safely."
+        ),
+        epilog="Exit codes: 0 ok / no difference, 1 differences or refused, 2 invalid input.",
+    )
+    parser.add_argument("--version", action="version", version=f"hostgen {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"hostgen.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"hostgen.commands.{name}":
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "func", None) is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        code: int = args.func(args)
+    except HostgenError as exc:
+        print(f"hostgen: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("hostgen: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except OSError as exc:
+        print(f"hostgen: {exc.filename or ''}: {exc.strerror or exc}".replace(": : ", ": "),
+              file=sys.stderr)
+        return 2
+    return code
