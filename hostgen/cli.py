@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.func(args)
     except HostgenError as exc:
-        print(f"hostgen: {exc}", file=sys.stderr)
+        print(exc.report(), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("hostgen: interrupted", file=sys.stderr)

@@ -8,13 +8,21 @@ class HostgenError(Exception):
 
     exit_code = 2
 
+    def report(self) -> str:
+        """What the command line prints for this error (stderr)."""
+        return f"hostgen: {self}"
+
 
 class InvalidSite(HostgenError):
-    """site.yaml could not be loaded or validated; `problems` holds every positioned problem."""
+    """site.yaml could not be loaded or validated; `lines` are the positioned problems, already
+    formatted as `FILE:LINE:COL: level: message`, warnings included."""
 
-    def __init__(self, problems: list[object]) -> None:
-        super().__init__(f"{len(problems)} problem(s) in the site description")
-        self.problems = problems
+    def __init__(self, filename: str, lines: list[str], errors: int) -> None:
+        super().__init__(f"{filename}: {errors} error(s), nothing written")
+        self.lines = lines
+
+    def report(self) -> str:
+        return "\n".join([*self.lines, f"hostgen: {self}"])
 
 
 class LiveFileError(HostgenError):

@@ -1,0 +1,32 @@
+"""Arguments and steps several sub-commands share."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from hostgen.site import LoadedSite, load_site
+
+
+def add_site_argument(parser: argparse.ArgumentParser, *, positional: bool) -> None:
+    help_text = "the site description (default: ./site.yaml)"
+    if positional:
+        parser.add_argument("site", nargs="?", default="site.yaml", metavar="SITE", help=help_text)
+    else:
+        parser.add_argument("--site", default="site.yaml", metavar="SITE", help=help_text)
+
+
+def add_templates_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--templates", type=Path, metavar="DIR",
+                        help="a folder of your own jinja templates; a template there overrides "
+                             "the shipped one of the same name (httpd.conf.j2, httpd.tls.j2, "
+                             "rc.conf.local.j2, dkimproxy_out.conf.j2, resolv.conf.j2)")
+
+
+def load(site: str) -> LoadedSite:
+    """Load and validate; warnings go to stderr, errors raise InvalidSite (exit 2)."""
+    loaded = load_site(Path(site))
+    for line in loaded.format(loaded.warnings):
+        print(line, file=sys.stderr)
+    return loaded

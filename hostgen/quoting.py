@@ -1,0 +1,72 @@
+"""One quoting function per target format, each used as a jinja filter.
+
+Each refuses what it cannot write safely (the model refuses such values earlier, with a
+position; reaching UnsafeValue here means a template passed something unchecked).
+"""
+
+from __future__ import annotations
+
+import re
+
+from hostgen.errors import HostgenError
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+# Every word that is a keyword in some release from 5.7 to -current (httpd-conf.md 1.7, 5.3):
+# such a word written bare is a keyword, never a value.
+HTTPD_KEYWORDS = frozenset("""
+    access alias authenticate auto backlog banner block body buffer ca certificate chroot
+    ciphers client combined common connection crl default dhe directory drop ecdhe errdocs error
+    fastcgi forwarded found gzip-static hsts include index ip key lifetime listen location log
+    logdir match max max-age no nodelay not ocsp on optional param pass port prefork preload
+    protocols request requests return rewrite root sack server socket ssl static-cache-control
+    strip style subdomains syslog tcp ticket timeout tls type types with
+""".split())
+_BARE = re.compile(r"[A-Za-z0-9_:*][A-Za-z0-9._:*%@+?^~|&\[\]-]*")
+
+
+class UnsafeValue(HostgenError):
+    """A value that cannot be written into its target format without changing its meaning."""
+
+
+def httpd_quote(value: object) -> str:
+    """A double-quoted httpd.conf string (httpd-conf.md 1.9): control bytes and backslashes
+    refused, `"` escaped as `\\"`; `$` and `#` are plain characters inside quotes."""
+    text = str(value)
+    if _CONTROL.search(text) or "\\" in text:
+        raise UnsafeValue(f"cannot quote {text!r} for httpd.conf")
+    return '"' + text.replace('"', '\\"') + '"'
+
+
+def httpd_word(value: object) -> str:
+    """A bare word where it is safe and not a keyword in any release, else a quoted string."""
+    text = str(value)
+    if _BARE.fullmatch(text) and text not in HTTPD_KEYWORDS and not text[0].isdigit():
+        return text
+    return httpd_quote(text)
+
+
+def shell_arg(value: object) -> str:
+    """An argument in rc.conf.local's `spamd_flags=` line: cut at `#` by rc.subr, then split by
+    /bin/sh (spamd.md 6.2). Words with blanks are double-quoted; metacharacters are refused."""
+    text = str(value)
+    if _CONTROL.search(text) or set(text) & set("#$`;&|<>\\\"'"):
+        raise UnsafeValue(f"cannot pass {text!r} safely in rc.conf.local")
+    return f'"{text}"' if (" " in text or not text) else text
+
+
+def plain_value(value: object) -> str:
+    """A value of dkimproxy_out.conf or resolv.conf: one run of non-blank characters, no `#`,
+    no `;` (a resolv.conf comment), no `%` (Net::Server decodes %XX)."""
+    text = str(value)
+    if not text or _CONTROL.search(text) or set(text) & set(" #;%\\"):
+        raise UnsafeValue(f"cannot write {text!r} as a single configuration word")
+    return text
+
+
+FILTERS = {
+    "q": httpd_quote,
+    "word": httpd_word,
+    "sh": shell_arg,
+    "plain": plain_value,
+}
