@@ -167,6 +167,7 @@ class Location(Model):
     log: LogRef | None = None
     gzip_static: bool | None = None
     default_type: MimeType | None = None
+    silence: list[NonEmpty] = []   # lint rules not to report for this location
 
 
 class Server(Model):
@@ -238,6 +239,20 @@ class Mta(Model):
     tls: MaterialName | None = None
 
 
+ExpectStatus = choice('expected an HTTP status such as 301, or "drop"',
+                      status=(Annotated[int, Field(ge=100, le=599)], _is(int)),
+                      drop=(Literal["drop"], lambda v: v == "drop"))
+
+
+class Expectation(Model):
+    """What a URL must get from the rendered httpd.conf (checked by `hostgen check`)."""
+
+    url: NonEmpty
+    status: ExpectStatus
+    location: NonEmpty | None = None   # the path or match text of the location that answers
+    redirect: NonEmpty | None = None   # the Location header, after macro and %N expansion
+
+
 class Site(Model):
     host: Host
     resolver: Resolver | None = None
@@ -247,3 +262,4 @@ class Site(Model):
     spamd: Spamd | None = None
     dkimproxy: Dkimproxy | None = None
     mta: Mta | None = None
+    expect: list[Expectation] = []

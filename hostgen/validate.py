@@ -157,7 +157,10 @@ def _translate(error: Any, data: Any) -> Problem:
         return Problem(loc, f"must be at most {ctx['max_length']} characters")
     if kind == "string_pattern_mismatch":
         return Problem(loc, _pattern_message(loc, value))
-    return Problem(loc, str(error["msg"]))
+    message = str(error["msg"])
+    if kind == "hostgen" and message.startswith("expected") and ", got" not in message:
+        message = f"{message}, got {_describe(value)}"  # a union's one message lacks the input
+    return Problem(loc, message)
 
 
 def _pattern_message(loc: Loc, value: Any) -> str:

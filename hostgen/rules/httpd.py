@@ -191,7 +191,7 @@ def _pattern(pattern: str, loc: Loc) -> list[Problem]:
                              "(httpd: server location truncated)")]
     error = patterns.check(pattern)
     if error is not None:
-        return [Problem(loc, f"malformed pattern: {error} (httpd never matches it)")]
+        return [Problem(loc, f'httpd reports "{error}" for this pattern and never matches it')]
     return []
 
 
