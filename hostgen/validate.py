@@ -22,18 +22,19 @@ from hostgen.rules import check_site
 
 def validate(loaded: Loaded) -> tuple[Site | None, list[Problem]]:
     """The valid model (None if it could not be built) and every problem found."""
-    problems = list(loaded.problems)
+    problems = list(loaded.problems)  # duplicate keys and the like: the data is still usable
     data = loaded.data
-    if problems:
+    if data is None:
         return None, problems
     if not isinstance(data, dict):
-        return None, [Problem((), f"expected a mapping with the keys {_keys(Site)}, "
-                                 f"got {_describe(data)}")]
+        return None, [*problems, Problem((), f"expected a mapping with the keys {_keys(Site)}, "
+                                             f"got {_describe(data)}")]
     try:
         site = Site.model_validate(data)
     except ValidationError as exc:
-        return None, [_translate(error, data) for error in exc.errors()]
-    return site, check_site(site)
+        # The cross-field rules need a whole model; they run once the types are right.
+        return None, [*problems, *(_translate(error, data) for error in exc.errors())]
+    return site, [*problems, *check_site(site)]
 
 
 def _keys(model: type[BaseModel]) -> str:

@@ -35,6 +35,8 @@ def check_httpd(site: Site) -> list[Problem]:
     problems: list[Problem] = []
     if httpd.tls is not None and httpd.tls not in site.tls:
         problems.append(_unknown_material(("httpd", "tls"), httpd.tls, site))
+    for name, responder in site.fastcgi.items():
+        problems += check_fastcgi(responder, ("fastcgi", name), release)
     problems += _duplicate_blocks(httpd)
     for index, server in enumerate(httpd.servers):
         loc: Loc = ("httpd", "servers", index)
