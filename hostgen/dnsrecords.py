@@ -15,10 +15,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
-from hostgen.tlsmaterial import MaterialError, key_description, spki_der
+from hostgen.tlsmaterial import MaterialError, is_rsa, key_description, spki_der
 
 # A DNS <character-string> is one length byte and at most 255 bytes (RFC 1035 section 3.3).
 MAX_STRING = 255
@@ -69,7 +68,7 @@ def tlsa_record(port: int, host: str, cert: x509.Certificate, source: str) -> Re
 def dkim_value(key: PrivateKeyTypes) -> str:
     """Base64 of the DER SubjectPublicKeyInfo: the `p=` value (dkimproxy.md section 7.2)."""
     public = key.public_key()
-    if not isinstance(public, rsa.RSAPublicKey):
+    if not is_rsa(public):
         raise MaterialError(MSG_DKIM_NOT_RSA.format(kind=key_description(public)))
     return base64.b64encode(spki_der(public)).decode("ascii")
 

@@ -22,6 +22,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes, PublicKeyTypes
 from cryptography.x509.oid import NameOID
 
+from hostgen.problems import Level
+
 _PEM_CERT_BEGIN = b"-----BEGIN CERTIFICATE-----"
 
 MSG_NO_CERTIFICATE = "no PEM certificate found"
@@ -116,6 +118,10 @@ def public_key_matches(cert: x509.Certificate, key: PrivateKeyTypes) -> bool:
     return spki_der(cert.public_key()) == spki_der(key.public_key())
 
 
+def is_rsa(public: PublicKeyTypes) -> bool:
+    return isinstance(public, rsa.RSAPublicKey)
+
+
 def key_description(public: PublicKeyTypes) -> str:
     """`RSA-2048`, `EC secp256r1`, `Ed25519`: for messages (never key material)."""
     if isinstance(public, rsa.RSAPublicKey):
@@ -199,7 +205,7 @@ def _matches(presented: str, host: str) -> bool:
 class Finding:
     """A problem with the material itself: `level` is "error" or "warning"."""
 
-    level: str
+    level: Level
     message: str
 
 

@@ -12,6 +12,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 OPENSSL = "/usr/bin/openssl"
 
 # Fixed validity windows for openssl ca (YYMMDDHHMMSSZ, UTCTime): exact dates in messages.
@@ -176,3 +178,13 @@ def build(d: Path) -> PKI:
     key = (d / "ec.key").read_bytes().splitlines(keepends=True)
     (d / "damaged.key").write_bytes(b"".join(key[:2] + key[3:]))
     return PKI(d)
+
+
+_SESSION: list[PKI] = []
+
+
+def session(factory: pytest.TempPathFactory) -> PKI:
+    """One PKI for the whole test session, whichever test module asks first."""
+    if not _SESSION:
+        _SESSION.append(build(factory.mktemp("pki")))
+    return _SESSION[0]

@@ -12,7 +12,7 @@ from hostgen import tlsmaterial as tm
 
 @pytest.fixture(scope="session")
 def certs(tmp_path_factory: pytest.TempPathFactory) -> pki.PKI:
-    return pki.build(tmp_path_factory.mktemp("pki"))
+    return pki.session(tmp_path_factory)
 
 
 def leaf(certs: pki.PKI, name: str) -> x509.Certificate:
