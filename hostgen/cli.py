@@ -7,6 +7,7 @@ Exit codes follow diff(1): 0 same / valid, 1 differences found (or apply refused
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from collections.abc import Sequence
@@ -46,7 +47,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def tune_gc() -> None:
+    """A command is a short-lived process that builds many small objects (a 1000-vhost site is
+    ~200,000 nodes, all alive until the end): the cyclic collector's default thresholds made it
+    rescan them over and over, more than doubling load time and making it grow faster than
+    the input. Collect far less often, as mypy does."""
+    gc.set_threshold(100_000, 50, 100)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    tune_gc()
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "func", None) is None:

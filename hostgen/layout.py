@@ -56,6 +56,16 @@ def blocks(httpd: Httpd) -> list[Block]:
     return result
 
 
+def by_server(all_blocks: list[Block]) -> list[tuple[Server, list[Block]]]:
+    """The blocks grouped by the server they come from, in order."""
+    grouped: list[tuple[Server, list[Block]]] = []
+    for block in all_blocks:
+        if not grouped or grouped[-1][1][0].index != block.index:
+            grouped.append((block.server, []))
+        grouped[-1][1].append(block)
+    return grouped
+
+
 def fragments(httpd: Httpd) -> dict[str, str]:
     """Include file name -> TLS material, for every fragment some block includes (sorted)."""
     used = {b.fragment: b.tls for b in blocks(httpd) if b.fragment and b.tls}

@@ -9,11 +9,12 @@ then walked once to build dicts, lists and scalars plus a `Positions` table. Pro
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import BaseResolver, implicit_resolvers
 
 from hostgen.problems import Loc, Problem
 
@@ -24,12 +25,28 @@ _NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
 
 
-@dataclass(frozen=True, order=True)
-class Mark:
+class Mark(NamedTuple):
     """A 1-based line and column in the loaded file."""
 
     line: int
     col: int
+
+
+class _Yaml12Resolver(BaseResolver):
+    """The YAML 1.2 core schema's implicit tags, looked up by first character.
+
+    ruamel's VersionedResolver works the version out again for every scalar, which was most
+    of the loading time of a large site; a site.yaml has no %YAML directive to honour."""
+
+    def __init__(self, version: Any = None, loadumper: Any = None, loader: Any = None) -> None:
+        # ruamel passes the version (1.2 is the only one read here) and names the loader
+        # `loadumper` or `loader` depending on the caller
+        super().__init__(loadumper if loadumper is not None else loader)
+
+
+for _versions, _tag, _regexp, _first in implicit_resolvers:
+    if (1, 2) in _versions:
+        _Yaml12Resolver.add_implicit_resolver_base(_tag, _regexp, _first)
 
 
 @dataclass
@@ -92,11 +109,12 @@ class _Walker:
     def _mapping(self, node: MappingNode, loc: Loc) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
+            key_tag = key_node.tag
+            if key_tag == _MERGE:
                 self.problems.append(Problem(loc, "YAML merge keys (<<) are not supported; "
                                              "write the keys out", mark=_mark(key_node)))
                 continue
-            if not isinstance(key_node, ScalarNode) or key_node.tag != _STR:
+            if not isinstance(key_node, ScalarNode) or key_tag != _STR:
                 self.problems.append(Problem(loc, "keys must be plain strings",
                                              mark=_mark(key_node)))
                 continue
@@ -133,7 +151,9 @@ class _Walker:
 
 
 def _yaml() -> YAML:
-    return YAML(typ="safe")  # uses the libyaml parser when ruamel.yaml.clib is present
+    yaml = YAML(typ="safe")  # the libyaml parser when ruamel.yaml.clib is present
+    yaml.Resolver = _Yaml12Resolver
+    return yaml
 
 
 def _syntax_problem(exc: MarkedYAMLError) -> Problem:

@@ -87,7 +87,7 @@ def render(site: Site, user_templates: Path | None = None) -> dict[str, Output]:
 
     if site.httpd is not None:
         add("httpd.conf", "httpd.conf.j2", "whole", "httpd", "reload",
-            blocks=layout.blocks(site.httpd))
+            servers=layout.by_server(layout.blocks(site.httpd)))
         for name, material in layout.fragments(site.httpd).items():
             add(name, "httpd.tls.j2", "whole", "httpd", "reload",
                 material=site.tls[material], listen=site.httpd.listen)
