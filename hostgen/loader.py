@@ -156,15 +156,17 @@ def _yaml() -> YAML:
     return yaml
 
 
-def _syntax_problem(exc: MarkedYAMLError) -> Problem:
+def _syntax_problem(exc: MarkedYAMLError, text: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     where = Mark(mark.line + 1, mark.column + 1) if mark else Mark(1, 1)
     message = exc.problem or str(exc)
-    if exc.context:
-        message = f"{message} ({exc.context}"
-        if exc.context_mark is not None and exc.context_mark is not mark:
-            message += f" at line {exc.context_mark.line + 1}"
-        message += ")"
+    lines = text.splitlines()
+    if "cannot start any token" in message and where.line <= len(lines):
+        found = lines[where.line - 1][where.col - 1:where.col]
+        message = ("a tab cannot start a token: YAML indents with spaces only" if found == "\t"
+                   else f"{found!r} cannot start a token")
+    elif exc.context and exc.context_mark is not None and exc.context_mark.line != mark.line:
+        message = f"{message} ({exc.context} at line {exc.context_mark.line + 1})"
     return Problem((), f"YAML syntax: {message}", mark=where)
 
 
@@ -174,7 +176,7 @@ def load_text(text: str) -> Loaded:
     try:
         node = yaml.compose(text)
     except MarkedYAMLError as exc:
-        return Loaded(None, Positions(), [_syntax_problem(exc)])
+        return Loaded(None, Positions(), [_syntax_problem(exc, text)])
     except Exception as exc:  # noqa: BLE001 - e.g. a second document, reported not raised
         return Loaded(None, Positions(), [Problem((), f"YAML: {exc}")])
     if node is None:
