@@ -18,6 +18,7 @@ from hostgen.types import (
     HostName,
     IPAddress,
     IPv4Address,
+    ListenAddress,
     MaterialName,
     NonEmpty,
     Port,
@@ -173,7 +174,7 @@ class Location(Model):
 class Server(Model):
     name: HostName
     aliases: list[HostName] = []
-    listen: NonEmpty | None = None
+    listen: ListenAddress | None = None
     http: Literal["serve", "redirect", "off"] = "serve"
     tls: TlsRef | None = None
     root: AbsPath | None = None
@@ -189,7 +190,7 @@ class Server(Model):
 
 
 class Httpd(Model):
-    listen: NonEmpty = "egress"
+    listen: ListenAddress = "egress"
     tls: MaterialName | None = None
     prefork: Annotated[int, Field(ge=1, le=32)] | None = None
     acme: AbsPath | None = None   # port-80 redirect blocks still serve ACME challenges from here

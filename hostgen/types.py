@@ -97,6 +97,22 @@ def _ipv4(value: str) -> str:
     return value
 
 
+def _listen(value: str) -> str:
+    # httpd-conf.md 2.4.1: "*", an IP literal (with a %scope), or an interface, interface group
+    # or host name resolved when httpd loads its configuration.
+    if value == "*":
+        return value
+    try:
+        ipaddress.ip_address(value.split("%", 1)[0])
+        return value
+    except ValueError:
+        pass
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_.-]*", value):
+        raise fail(f'expected "*", an IP address, or an interface, group or host name such as '
+                   f'"egress", got "{value}"')
+    return value
+
+
 Text = Annotated[str, AfterValidator(_httpd_text)]
 NonEmpty = Annotated[str, AfterValidator(_nonempty), AfterValidator(_httpd_text)]
 AbsPath = Annotated[str, AfterValidator(_httpd_text), AfterValidator(_abs_path)]
@@ -108,5 +124,6 @@ MaterialName = Annotated[str, AfterValidator(_material_name)]
 Domain = Annotated[str, AfterValidator(_domain)]
 IPAddress = Annotated[str, AfterValidator(_ip)]
 IPv4Address = Annotated[str, AfterValidator(_ipv4)]
+ListenAddress = Annotated[str, AfterValidator(_listen)]
 Port = Annotated[int, Field(ge=1, le=65535)]
 PositiveInt = Annotated[int, Field(ge=1)]

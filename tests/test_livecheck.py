@@ -486,3 +486,30 @@ def test_read_live_not_regular(tmp_path: Path) -> None:
     make_socket(tmp_path / "s")
     found = read_live(tmp_path, "/s")
     assert (found.problem, stat.S_ISSOCK(found.mode)) == ("is not a regular file", True)
+
+
+def test_check_command_with_live_root(host: Host, tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from hostgen.cli import main
+
+    host()  # builds site.yaml and a healthy root under tmp_path
+    capsys.readouterr()
+    assert main(["check", "site.yaml", "--live", str(tmp_path / "root")]) == 0
+    assert capsys.readouterr().out == "site.yaml: valid\n"
+    (tmp_path / "root/etc/ssl/private/web.key").chmod(0o644)
+    assert main(["check", "site.yaml", "--live", str(tmp_path / "root")]) == 2
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"{WEB_KEY}: error: /etc/ssl/private/web.key: ")
+    assert out[-1] == "site.yaml: invalid: 1 error(s), 0 warning(s)"
+
+
+def test_check_command_with_missing_live_root(host: Host, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from hostgen.cli import main
+
+    host()
+    capsys.readouterr()
+    assert main(["check", "site.yaml", "--live", str(tmp_path / "nope")]) == 2
+    assert capsys.readouterr().err == (
+        f"hostgen: {tmp_path / 'nope'}: not a directory (--live names the root the site's "
+        "files are read under, / on the host)\n")

@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from hostgen.errors import HostgenError
+from hostgen.livecheck import check_live
+from hostgen.model import Site
 from hostgen.problems import Problem, format_problems, has_errors
 from hostgen.site import check_site_file
 
@@ -14,8 +17,12 @@ Validate SITE without writing anything. Every problem is printed at once, sorted
   FILE:LINE:COL: warning: message (rule)
 Warnings alone do not fail the check.
 
-example:
+With --live ROOT, the certificates, keys, sockets and roots the site names are read under ROOT
+(/ on the host) and checked too.
+
+examples:
   hostgen check site.yaml
+  hostgen check site.yaml --live /
 """
 
 
@@ -26,13 +33,24 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                             epilog="exit codes: 0 valid (warnings allowed), 2 invalid")
     parser.add_argument("site", nargs="?", default="site.yaml", metavar="SITE",
                         help="the site description (default: ./site.yaml)")
+    parser.add_argument("--live", type=Path, metavar="ROOT",
+                        help="also check the files the site names under ROOT (/ on the host): "
+                             "certificates parse, match their keys, cover every server name and "
+                             "are not expired; spamd presents the MTA's key; private keys are "
+                             "not readable by others; DKIM key, FastCGI sockets, document roots")
+    parser.add_argument("--expiry-warning", type=int, default=21, metavar="DAYS",
+                        help="warn when a certificate expires within DAYS days (default 21)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     path = Path(args.site)
+    if args.live is not None and not args.live.is_dir():
+        raise HostgenError(f"{args.live}: not a directory (--live names the root the site's "
+                           "files are read under, / on the host)")
     site, problems, positions = check_site_file(path)
-    problems = list(problems) + extra_checks(args, site)
+    if not has_errors(problems):
+        problems = [*problems, *extra_checks(args, site)]
     for line in format_problems(problems, positions, args.site):
         print(line)
     errors = sum(p.level == "error" for p in problems)
@@ -44,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def extra_checks(args: argparse.Namespace, site: object) -> list[Problem]:
-    """Checks other modules add to `check` (live files, URL expectations)."""
-    return []
+def extra_checks(args: argparse.Namespace, site: Site | None) -> list[Problem]:
+    """What `check` adds once the site itself is valid: the live files it names."""
+    if site is None or args.live is None:
+        return []
+    return check_live(site, args.live, expiry_days=args.expiry_warning)
