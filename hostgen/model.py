@@ -238,6 +238,7 @@ class Dkimproxy(Model):
 
 class Mta(Model):
     tls: MaterialName | None = None
+    mx: list[Domain] = []   # the MX host names; TLSA records go to _25._tcp.<each>
 
 
 ExpectStatus = choice('expected an HTTP status such as 301, or "drop"',

@@ -248,3 +248,16 @@ def test_site_without_tls_or_dkim(
     Path("site.yaml").write_text("host: {name: host.example.org}\n")
     assert main(dns("--live", str(tmp_path))) == 0
     assert capsys.readouterr().out == "; no records to publish\n"
+
+
+def test_mx_names_from_site_yaml(root: Path, certs: pki.PKI,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    Path("site.yaml").write_text(SITE.replace("mta:\n  tls: mail\n",
+                                              "mta:\n  tls: mail\n  mx: [mx1.example.org, mx2.example.org.]\n"))
+    assert main(dns("--live", str(root))) == 0
+    out = capsys.readouterr().out
+    expected = expected_output(certs)
+    mx_line = next(line for line in expected.splitlines() if line.startswith("_25."))
+    both = (mx_line.replace("mx.example.org", "mx1.example.org") + "\n"
+            + mx_line.replace("mx.example.org", "mx2.example.org"))
+    assert out == expected.replace(mx_line, both)

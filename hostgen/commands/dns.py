@@ -124,9 +124,11 @@ def _mail_material(site: Site) -> str | None:
 
 
 def mx_names(site: Site, cert: x509.Certificate) -> list[str]:
-    """The MX host names: site.yaml has no MX key, so the names of the mail certificate (a
-    sending MTA looks up _25._tcp.<MX host>, RFC 7672 section 2.2.1), wildcards left out; the
+    """The MX host names (a sending MTA looks up _25._tcp.<MX host>, RFC 7672 section 2.2.1):
+    `mta.mx` when given, else the names of the mail certificate, wildcards left out; the
     host's own name when the certificate has no other."""
+    if site.mta is not None and site.mta.mx:
+        return [name.rstrip(".") for name in site.mta.mx]
     names = [name for name in tm.names(cert) if "*" not in name]
     return names or [site.host.name]
 
