@@ -52,8 +52,7 @@ def _project(loc: tuple[Any, ...], data: Any) -> Loc:
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             kept.append(part)
             node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and part.endswith("[key]"):
-            continue
+        # anything else is pydantic's own (a union member's tag, "[key]"): not in the file
     return tuple(kept)
 
 

@@ -171,7 +171,8 @@ def test_broken_user_template_is_reported_with_its_line(tmp_path: Path,
     code, out, err = run(capsys, "render", str(STORY), "--out", str(tmp_path / "o"),
                          "--templates", str(mine))
     assert code == 2
-    assert err == f"hostgen: {mine}/httpd.tls.j2:2: Expected an expression, got 'end of statement block'\n"
+    assert err == (f"hostgen: {mine}/httpd.tls.j2:2: "
+                   "Expected an expression, got 'end of statement block'\n")
     assert not (tmp_path / "o").exists()
 
 

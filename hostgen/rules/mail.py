@@ -104,10 +104,10 @@ def _mta(site: Site) -> list[Problem]:
                                 "port 25, does not: DANE senders abort before RCPT and are "
                                 "never whitelisted (spamd.md 4.1); set spamd.tls",
                                 level="warning", rule="spamd-starttls", at="key"))
-    elif spamd.tls != site.mta.tls and spamd.tls in site.tls:
-        if site.tls[spamd.tls].certificate != site.tls[site.mta.tls].certificate:
-            problems.append(Problem(("spamd", "tls"), f'spamd presents material "{spamd.tls}" '
-                                    f'but the MTA presents "{site.mta.tls}": the published TLSA '
-                                    "record can match only one key (check --live compares them)",
-                                    level="warning", rule="spamd-mta-certificate"))
+    elif spamd.tls != site.mta.tls and spamd.tls in site.tls and \
+            site.tls[spamd.tls].certificate != site.tls[site.mta.tls].certificate:
+        problems.append(Problem(("spamd", "tls"), f'spamd presents material "{spamd.tls}" '
+                                f'but the MTA presents "{site.mta.tls}": the published TLSA '
+                                "record can match only one key (check --live compares them)",
+                                level="warning", rule="spamd-mta-certificate"))
     return problems
