@@ -252,8 +252,8 @@ def test_site_without_tls_or_dkim(
 
 def test_mx_names_from_site_yaml(root: Path, certs: pki.PKI,
                                  capsys: pytest.CaptureFixture[str]) -> None:
-    Path("site.yaml").write_text(SITE.replace("mta:\n  tls: mail\n",
-                                              "mta:\n  tls: mail\n  mx: [mx1.example.org, mx2.example.org.]\n"))
+    with_mx = "mta:\n  tls: mail\n  mx: [mx1.example.org, mx2.example.org.]\n"
+    Path("site.yaml").write_text(SITE.replace("mta:\n  tls: mail\n", with_mx))
     assert main(dns("--live", str(root))) == 0
     out = capsys.readouterr().out
     expected = expected_output(certs)
