@@ -1,0 +1,145 @@
+"""hostgen.live.resolvconf: asr's reading of resolv.conf (resolv-conf.md 1) and resolvd's lines
+(resolv-conf.md 4, every test vector)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hostgen.live.resolvconf import merge, parse, without_resolvd
+
+FIXTURES = Path(__file__).parent / "live" / "resolvconf"
+SIX = "".join(f"nameserver 10.0.0.{i}\n" for i in range(1, 7))
+BAD_THEN_FIVE = "nameserver bad\n" + "".join(f"nameserver 10.0.0.{i}\n" for i in range(1, 6))
+
+# resolv-conf.md 4, "Test vectors": file, effective nameservers, user lines
+VECTORS = [
+    ("nameserver 127.0.0.1\nnameserver 192.0.2.53\n", ["127.0.0.1", "192.0.2.53"],
+     ["nameserver 127.0.0.1", "nameserver 192.0.2.53"]),
+    ("", ["127.0.0.1"], []),
+    ("# nothing\nlookup file bind\n", ["127.0.0.1"], ["# nothing", "lookup file bind"]),
+    ("nameserver 192.0.2.53 # upstream\n", ["192.0.2.53"], ["nameserver 192.0.2.53 # upstream"]),
+    ("nameserver 192.0.2.53 ; upstream\n", ["192.0.2.53"], ["nameserver 192.0.2.53 ; upstream"]),
+    ("nameserver 192.0.2.53 192.0.2.54\n", ["127.0.0.1"], ["nameserver 192.0.2.53 192.0.2.54"]),
+    ("nameserver ns.example.org\nnameserver 192.0.2.1\n", ["192.0.2.1"],
+     ["nameserver ns.example.org", "nameserver 192.0.2.1"]),
+    ("nameserver [::1]:53\nnameserver 192.0.2.4#53\n", ["192.0.2.4"],
+     ["nameserver [::1]:53", "nameserver 192.0.2.4#53"]),
+    ("nameserver fe80::1%em0\n", ["fe80::1%em0"], ["nameserver fe80::1%em0"]),
+    ("Nameserver 192.0.2.1\n", ["127.0.0.1"], ["Nameserver 192.0.2.1"]),
+    ("\tnameserver\t2001:db8::53  \n", ["2001:db8::53"], ["\tnameserver\t2001:db8::53  "]),
+    (SIX, [f"10.0.0.{i}" for i in range(1, 6)], SIX.splitlines()),
+    (BAD_THEN_FIVE, [f"10.0.0.{i}" for i in range(1, 6)], BAD_THEN_FIVE.splitlines()),
+    ("nameserver 10.0.0.1\nnameserver 10.0.0.1\n", ["10.0.0.1", "10.0.0.1"],
+     ["nameserver 10.0.0.1", "nameserver 10.0.0.1"]),
+    ("nameserver 127.0.0.1 # resolvd: unwind\n#nameserver 192.0.2.1 # resolvd: em0\n"
+     "nameserver 192.0.2.53\n", ["127.0.0.1", "192.0.2.53"], ["nameserver 192.0.2.53"]),
+    ("nameserver 192.0.2.1 # resolvd: em0\n", ["192.0.2.1"], []),
+    ("nameserver\n", ["127.0.0.1"], ["nameserver"]),
+    ("nameserver 0.0.0.0\n", ["0.0.0.0"], ["nameserver 0.0.0.0"]),
+    ("#nameserver 192.0.2.1\n", ["127.0.0.1"], ["#nameserver 192.0.2.1"]),
+    ("nameserver 192.0.2.1 #resolvd: em0\n", ["192.0.2.1"], ["nameserver 192.0.2.1 #resolvd: em0"]),
+]
+
+
+@pytest.mark.parametrize(("text", "servers", "user"), VECTORS)
+def test_reference_vectors(text: str, servers: list[str], user: list[str]) -> None:
+    conf = parse(text)
+    assert list(conf.nameservers) == servers
+    assert [line.raw for line in conf.user_lines] == user
+
+
+def test_live_fixture() -> None:
+    conf = parse((FIXTURES / "resolv.conf").read_text(), "/etc/resolv.conf")
+    assert conf.nameservers == ("127.0.0.1", "::1", "9.9.9.9")
+    assert [line.line_no for line in conf.resolvd_lines] == [1, 2]
+    assert (conf.lookup, conf.family, conf.search) == (
+        ("file", "bind"), ("inet6", "inet4"), ("22decembre.eu",),
+    )
+    assert conf.options == ("edns0", "ndots:2")  # `rotate` means nothing to asr
+    assert conf.path == "/etc/resolv.conf" and conf.warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("lookup file bind\nlookup bind\n", "lookup", ("bind",)),
+        ("lookup bind bind\n", "lookup", None),
+        ("lookup yp file\n", "lookup", ("file",)),
+        ("family inet6\nfamily inet4 inet6 inet4\n", "family", ("inet6",)),
+        ("family inet4 ipx\n", "family", None),
+        ("domain a.example\ndomain b.example\n", "domain", "a.example"),
+        ("domain a b\n", "domain", None),
+        ("search a b\nsearch c\n", "search", ("c",)),
+        ("search " + " ".join(f"d{i}" for i in range(12)) + "\n", "search",
+         tuple(f"d{i}" for i in range(9))),
+        ("options tcp ndots:0 ndots:17 ndots:16 trust-ad inet6\n", "options",
+         ("tcp", "ndots:16", "trust-ad")),
+        ("Lookup file\n", "lookup", None),
+        ("options ndots:² ndots:٣ ndots:3\n", "options", ("ndots:3",)),
+    ],
+)
+def test_keywords(text: str, field: str, value: object) -> None:
+    assert getattr(parse(text), field) == value
+
+
+def test_crlf_lines_do_not_give_addresses() -> None:
+    assert parse("nameserver 192.0.2.1\r\n").nameservers == ("127.0.0.1",)
+
+
+def test_limits_are_reported() -> None:
+    long_line = "search " + "a" * 1100 + "\n"
+    conf = parse("nameserver 192.0.2.9\n" + long_line)
+    assert conf.search is None and conf.warnings == (
+        (2, "line of 1107 characters is ignored (limit 1023)"),
+    )
+    big = parse("# " + "x" * 4100 + "\n")
+    assert big.warnings[0] == (0, "file of 4095 bytes or more is not loaded at all")
+
+
+RENDERED = "# generated by hostgen - do not edit\nnameserver ::1\nnameserver 9.9.9.9\n"
+
+
+def test_merge_keeps_resolvd_lines_first() -> None:
+    live = (FIXTURES / "resolv.conf").read_text()
+    assert merge(live, RENDERED) == (
+        "nameserver 127.0.0.1 # resolvd: unwind\n#nameserver 192.0.2.1 # resolvd: vio0\n"
+        + RENDERED
+    )
+
+
+def test_merge_without_live_file_or_resolvd_lines() -> None:
+    assert merge(None, RENDERED) == RENDERED
+    assert merge("nameserver 192.0.2.1\n", RENDERED) == RENDERED
+    assert merge("nameserver 192.0.2.1 # resolvd: em0", RENDERED) == (
+        "nameserver 192.0.2.1 # resolvd: em0\n" + RENDERED
+    )
+
+
+def test_without_resolvd() -> None:
+    live = (FIXTURES / "resolv.conf").read_text()
+    assert without_resolvd(live) == live.split("\n", 2)[2]
+    assert without_resolvd("a\r\nb # resolvd: x\r\nc") == "a\r\nc"
+
+
+@given(st.text(), st.text())
+def test_merge_properties(live: str, rendered: str) -> None:
+    merged = merge(live, rendered)
+    assert merged.endswith(rendered)
+    if "# resolvd: " not in rendered:
+        assert merge(merged, rendered) == merged
+    assert [line.raw for line in parse(merged).resolvd_lines][: len(parse(live).resolvd_lines)] == [
+        line.raw for line in parse(live).resolvd_lines
+    ]
+
+
+@given(st.text())
+def test_any_text_parses(text: str) -> None:
+    conf = parse(text)
+    assert 1 <= len(conf.nameservers) <= 5
+    assert without_resolvd(text) == "".join(
+        line + "\n" for line in text.split("\n")[:-1] if "# resolvd: " not in line
+    ) + ("" if "# resolvd: " in text.split("\n")[-1] else text.split("\n")[-1])
