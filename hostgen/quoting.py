@@ -9,19 +9,13 @@ from __future__ import annotations
 import re
 
 from hostgen.errors import HostgenError
+from hostgen.live.httpd_lexer import KEYWORD_SINCE
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
-# Every word that is a keyword in some release from 5.7 to -current (httpd-conf.md 1.7, 5.3):
-# such a word written bare is a keyword, never a value.
-HTTPD_KEYWORDS = frozenset("""
-    access alias authenticate auto backlog banner block body buffer ca certificate chroot
-    ciphers client combined common connection crl default dhe directory drop ecdhe errdocs error
-    fastcgi forwarded found gzip-static hsts include index ip key lifetime listen location log
-    logdir match max max-age no nodelay not ocsp on optional param pass port prefork preload
-    protocols request requests return rewrite root sack server socket ssl static-cache-control
-    strip style subdomains syslog tcp ticket timeout tls type types with
-""".split())
+# Every word that is a keyword in some release (httpd-conf.md 1.7, 5.3), from the one table the
+# live parser reads, plus 5.6's `ssl`: such a word written bare is a keyword, never a value.
+HTTPD_KEYWORDS = frozenset(KEYWORD_SINCE) | {"ssl"}
 _BARE = re.compile(r"[A-Za-z0-9_:*][A-Za-z0-9._:*%@+?^~|&\[\]-]*")
 
 
