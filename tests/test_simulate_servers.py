@@ -103,3 +103,15 @@ def test_no_host_header() -> None:
     assert http11.outcome.status == 400
     http10 = simulate(table, Request("/", None, 80, False, version="HTTP/1.0"))[0]
     assert http10.entry is not None and http10.entry.name == "a"
+
+
+def test_without_an_address_the_host_name_picks_the_socket() -> None:
+    table = table_of('server "main" {\n listen on egress port 80\n}\n'
+                     'server "side.example" {\n listen on 192.0.2.7 port 80\n}\n')
+    side = route(table, "http://side.example/")
+    assert side.entry is not None and side.entry.name == "side.example"
+    assert side.why[0] == ("assumed the request reaches 192.0.2.7 (give --address to pick "
+                           "another listen address)")
+    other = route(table, "http://other.example/")
+    assert other.entry is not None and other.entry.name == "main"
+    assert other.why[0].startswith('listen address "egress" is resolved on the host')

@@ -21,8 +21,8 @@ from hostgen.problems import Loc, Problem
 from hostgen.simulate import request_from_url, simulate
 from hostgen.simulate.conf import Conf
 from hostgen.simulate.coverage import Tokens, covers, glob_tokens, lua_exact, lua_superset
-from hostgen.simulate.sources import rendered_config
-from hostgen.simulate.table import Entry, Table, build_table
+from hostgen.simulate.sources import site_table
+from hostgen.simulate.table import Entry, Table
 
 SHADOWED, GLOB_LIKE, LOOP = "shadowed-location", "glob-like-pattern", "redirect-loop"
 
@@ -125,7 +125,7 @@ def _loops(site: Site, httpd: Httpd) -> list[Problem]:
     """Request a sample URL of each redirecting location, follow the redirect once, and
     warn when the target gets the very same redirect."""
     try:
-        table = build_table(rendered_config(site))
+        table = site_table(site)
     except HostgenError:
         return []  # a site that does not render has errors of its own
     layout = blocks(httpd)

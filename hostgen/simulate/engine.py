@@ -72,7 +72,7 @@ def _run(table: Table, request: Request, view: View) -> Answer:
     prepared = prepare(request)
     if isinstance(prepared, int):
         return Answer(request, status(prepared, _EARLY.get(prepared, "")))
-    group, why = choose_group(table, request)
+    group, why = choose_group(table, request, prepared.hostname)
     if group is None:
         return Answer(request, refused(why[0]), prepared.path)
     if group.tls != request.tls:

@@ -34,7 +34,7 @@ def _answer(answer: Answer, source: Source) -> list[str]:
     entry = answer.entry
     if entry is not None:
         tls = " tls" if entry.tls else ""
-        where = source.where(entry, entry.conf)
+        where = source.where_server(entry)
         lines.append(f'server    "{entry.name}" on {entry.address.text}{tls} port {entry.port}'
                      f"  ({where})")
     lines += [f"          {why}" for why in answer.why]
@@ -76,7 +76,7 @@ def _answer_json(answer: Answer, source: Source) -> dict[str, Any]:
     server = None
     if entry is not None:
         server = {"name": entry.name, "address": entry.address.text, "port": entry.port,
-                  "tls": entry.tls, "at": source.where(entry, entry.conf)}
+                  "tls": entry.tls, "at": source.where_server(entry)}
     steps = []
     if entry is not None:
         steps = [{"step": step,

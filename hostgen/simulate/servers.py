@@ -18,32 +18,45 @@ class Choice:
     why: tuple[str, ...]  # one line per reason, for the explanation
 
 
-def choose_group(table: Table, request: Request) -> tuple[Group | None, tuple[str, ...]]:
-    """The socket group the kernel hands the connection to, or None (nothing listens)."""
+def choose_group(table: Table, request: Request,
+                 hostname: str | None = None) -> tuple[Group | None, tuple[str, ...]]:
+    """The socket group the kernel hands the connection to, or None (nothing listens).
+
+    Without a destination address, the request is taken to reach "this host": a socket on a
+    listen address known by name first, then a wildcard, then a literal address; among those,
+    the first where a server takes the Host name (its DNS name points there, presumably)."""
     groups = table.by_port.get(request.port, [])
     if not groups:
         return None, (f"nothing listens on port {request.port}",)
     if request.address is not None:
-        wanted = ipaddress.ip_address(request.address)
-        for group in groups:
-            if group.address.ip == wanted:
-                return group, ()
-        for group in groups:
-            if group.address.wildcard and group.address.ip.version == wanted.version:  # type: ignore[union-attr]
-                return group, ()
-        named = [g for g in groups if g.address.ip is None]
-        if named:
-            return named[0], (f"assumed {request.address} is an address of "
-                              f"{named[0].address.text}",)
-        return None, (f"nothing listens on {request.address} port {request.port}",)
-    for group in groups:  # a socket bound to the host's own address beats a wildcard
-        if group.address.ip is None:
-            return group, _named(group)
+        return _by_address(groups, request)
+    ranked = sorted(groups, key=lambda g: 0 if g.address.ip is None else
+                    1 if g.address.wildcard else 2)
+    chosen = ranked[0]
+    if hostname is not None:
+        chosen = next((g for g in ranked if g.lookup(hostname) is not None), chosen)
+    if chosen.address.ip is None:
+        return chosen, _named(chosen)
+    if chosen.address.wildcard or len(groups) == 1:
+        return chosen, ()
+    return chosen, (f"assumed the request reaches {chosen.address.text} "
+                    "(give --address to pick another listen address)",)
+
+
+def _by_address(groups: list[Group], request: Request) -> tuple[Group | None, tuple[str, ...]]:
+    wanted = ipaddress.ip_address(str(request.address))
     for group in groups:
-        if group.address.wildcard:
+        if group.address.ip == wanted:
             return group, ()
-    return groups[0], (f"assumed the request reaches {groups[0].address.text} "
-                       "(give --address to pick another listen address)",)
+    for group in groups:
+        ip = group.address.ip
+        if ip is not None and group.address.wildcard and ip.version == wanted.version:
+            return group, ()
+    named = [g for g in groups if g.address.ip is None]
+    if named:
+        return named[0], (f"assumed {request.address} is an address of "
+                          f"{named[0].address.text}",)
+    return None, (f"nothing listens on {request.address} port {request.port}",)
 
 
 def _named(group: Group) -> tuple[str, ...]:

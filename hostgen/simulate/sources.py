@@ -39,6 +39,9 @@ class ConfigSource:
         node = conf.location if conf.location is not None else entry.server
         return f"{node.path}:{node.line}"
 
+    def where_server(self, entry: Entry) -> str:
+        return f"{entry.server.path}:{entry.server.line}"
+
 
 @dataclass
 class SiteSource:
@@ -67,6 +70,15 @@ class SiteSource:
         if loc is None:
             node = conf.location if conf.location is not None else entry.server
             return f"rendered httpd.conf:{node.line}"
+        return self._mark(loc)
+
+    def where_server(self, entry: Entry) -> str:
+        """Where the server itself is written (not its `http: redirect`)."""
+        if entry.block >= len(self.blocks):
+            return f"rendered httpd.conf:{entry.server.line}"
+        return self._mark(("httpd", "servers", self.blocks[entry.block].index))
+
+    def _mark(self, loc: Loc) -> str:
         mark = self.loaded.positions.value(loc)
         return f"{self.loaded.filename}:{mark.line}:{mark.col}"
 
@@ -89,13 +101,27 @@ def rendered_config(site: Site) -> HttpdConfig:
     return parse(outputs["httpd.conf"].text, "httpd.conf", read_include=read_include)
 
 
+_CACHE: list[tuple[Site, Table]] = []
+
+
+def site_table(site: Site) -> Table:
+    """The table of the site's rendered configuration. `hostgen check` asks for it twice
+    (lints, then expectations) and parsing a large rendered httpd.conf takes seconds, so the
+    last one is kept (with the site itself, so that its identity stays unique)."""
+    if _CACHE and _CACHE[0][0] is site:
+        return _CACHE[0][1]
+    table = build_table(rendered_config(site))
+    _CACHE[:] = [(site, table)]
+    return table
+
+
 def from_site(loaded: LoadedSite) -> SiteSource:
-    config = rendered_config(loaded.site)
+    table = site_table(loaded.site)
     assert loaded.site.httpd is not None
     mapped = blocks(loaded.site.httpd)
-    if len(mapped) != len(config.servers):
+    if len(mapped) != len(table.config.servers):
         mapped = []  # the template does not write one block per layout block: lines only
-    return SiteSource(build_table(config), loaded, mapped)
+    return SiteSource(table, loaded, mapped)
 
 
 def from_config(path: Path) -> ConfigSource:
