@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
 import os
 import re
 import stat
@@ -62,6 +63,13 @@ def _copy_metadata(tmp: Path, path: Path, old: os.stat_result | None, mode: int)
                 f"{path}: cannot keep its owner ({old.st_uid}:{old.st_gid}) as this user; "
                 "run as root") from None
     os.chmod(tmp, stat.S_IMODE(old.st_mode))
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Remove what a killed write_atomic left beside `path` (its temporary, never renamed)."""
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.hostgen-*"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
 
 
 def fsync_dir(directory: Path) -> None:

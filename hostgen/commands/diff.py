@@ -1,0 +1,99 @@
+"""hostgen diff: the live files under ROOT against what apply would write there."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from hostgen import state as statefile
+from hostgen.commands._common import add_site_argument, add_templates_argument, load
+from hostgen.diffing import colorize, unified, wants_color
+from hostgen.liveview import LiveFile, check_root, include_reader, read_root
+from hostgen.render import render
+
+DESCRIPTION = """\
+Compare every file SITE describes with the live file under ROOT (default /etc), as a unified
+diff per file (--- ROOT/NAME, +++ rendered), then one summary line. Only what hostgen owns is
+compared: the spamd_flags line of rc.conf.local (every other line is context), and the lines
+of resolv.conf that resolvd(8) does not manage. A missing live file is shown as a new file.
+A file changed on the host since the last apply is marked with a "#" line: apply refuses to
+overwrite it without --force.
+
+--semantic compares what the files mean instead of their text, in words: reformatting and
+reordering that httpd, spamd or the resolver do not care about is no difference; reordered
+locations (the first match wins) and nameservers (tried in turn) are.
+
+examples:
+  hostgen diff                          # against /etc, with ./site.yaml
+  hostgen diff /mnt/backup/etc --semantic
+"""
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("diff", help="compare the rendered files with the live ones",
+                            description=DESCRIPTION,
+                            formatter_class=argparse.RawDescriptionHelpFormatter,
+                            epilog="exit codes: 0 no difference, 1 differences, "
+                                   "2 invalid input or unreadable ROOT")
+    parser.add_argument("root", nargs="?", default="/etc", type=Path, metavar="ROOT",
+                        help="the live folder the outputs go to (default: /etc)")
+    add_site_argument(parser, positional=False)
+    parser.add_argument("--semantic", action="store_true",
+                        help="compare meaning (parsed structures), not text")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                        help="colour the diff (default: auto, when writing to a terminal)")
+    parser.add_argument("--state", type=Path, metavar="FILE",
+                        help="hostgen's record of what it last wrote (default: "
+                             "ROOT/../var/db/hostgen/state.json, /var/db/hostgen/state.json "
+                             "for /etc)")
+    add_templates_argument(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    root: Path = args.root
+    check_root(root)
+    outputs = render(load(args.site).site, args.templates)
+    live = read_root(root, outputs.values())
+    state = statefile.load(args.state or statefile.default_path(root))
+    color = wants_color(args.color, sys.stdout)
+    found = compare_semantic(live, root) if args.semantic else compare_text(live)
+    counts = {"changed": 0, "unchanged": 0, "missing": 0, "drifted": 0}
+    for f in live:
+        lines = found[f.name]
+        if f.drifted(state):
+            counts["drifted"] += 1
+            lines = [f"# {f.path}: changed on the host since the last apply\n", *lines]
+        counts["missing" if f.live is None else "changed" if found[f.name] else "unchanged"] += 1
+        sys.stdout.writelines(colorize(lines) if color else lines)
+    print(f"{counts['changed']} changed, {counts['unchanged']} unchanged, "
+          f"{counts['missing']} missing, "
+          f"{counts['drifted']} changed on the host since the last apply")
+    return 1 if counts["changed"] or counts["missing"] else 0
+
+
+def compare_text(live: list[LiveFile]) -> dict[str, list[str]]:
+    """Per output, the unified diff of the live file into what apply would write."""
+    return {f.name: unified(f.live, f.wanted, str(f.path)) if f.changed else [] for f in live}
+
+
+def compare_semantic(live: list[LiveFile], root: Path) -> dict[str, list[str]]:
+    """Per output, its differences in meaning. Both sides are read with the same include
+    reader: a fragment's content is compared once, as the fragment itself, not again in every
+    server of httpd.conf that includes it."""
+    from hostgen import semantic  # deepdiff and the parsers: only for --semantic (start-up)
+
+    reader = include_reader(root, {f.name: f.wanted for f in live})
+    found: dict[str, list[str]] = {}
+    for f in live:
+        if f.live is None:
+            lines = [f"{f.name}: new file"]
+        elif f.live == f.wanted:
+            lines = []   # the same text, read with the same includes, means the same
+        else:
+            old = semantic.structure(f.name, f.live, str(f.path), reader)
+            new = semantic.structure(f.name, f.wanted, f"{f.path} (rendered)", reader)
+            lines = semantic.changes(f.name, old, new)
+        found[f.name] = [f"{line}\n" for line in lines]
+    return found
