@@ -1,0 +1,132 @@
+"""The body of a server or location block: its newline rules, the dispatch of each statement to
+its handler (one table for both kinds of body), and the statements only a server takes besides
+its option groups: listen, alias, errdocs, banner and location."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from hostgen.live.httpd_ast import Alias, Listen, Location
+from hostgen.live.httpd_blocks import Block, Handler, place
+from hostgen.live.httpd_groups import GROUP_STATEMENTS
+from hostgen.live.httpd_options import OPTION_STATEMENTS
+from hostgen.live.httpd_tokens import TokenStream
+
+#: Statements of two words: the first word and any keyword after it name the handler.
+_TWO_WORDS = ("no", "default", "listen")
+
+
+def body(p: TokenStream, block: Block) -> None:
+    """`{ ... }`: the first statement may share its line with the next one or with `}`, every
+    later one needs a newline after it."""
+    p.expect_char("{")
+    p.skip_nls()
+    _statement(p, block)
+    p.skip_nls()
+    while not p.is_char("}"):
+        _statement(p, block)
+        p.expect_nl()
+    p.next()
+
+
+def _statement(p: TokenStream, block: Block) -> None:
+    tok = p.stmt = p.next()
+    if tok.kind != "KEYWORD":
+        raise p.syntax(tok)
+    word = tok.text
+    if word in _TWO_WORDS:
+        following = p.next()
+        if following.kind != "KEYWORD":
+            raise p.syntax(following)
+        word = f"{word} {following.text}"
+    handler = _BODY.get(word)
+    if handler is None:
+        raise p.syntax(p.last)
+    handler(p, block)
+
+
+def _listen(p: TokenStream, block: Block) -> None:
+    address = p.string()
+    tls = p.accept_kw("tls")
+    p.expect_kw("port")
+    port = p.port(0)
+    place(p, block, "listen on", address)
+    block.server.listens.append(
+        Listen(address=address, port=port, tls=tls, path=p.stmt.path, line=p.stmt.line)
+    )
+
+
+def _alias(p: TokenStream, block: Block) -> None:
+    match = p.accept_kw("match")
+    name = p.string()
+    place(p, block, "alias")
+    p.limit("alias", name)
+    block.server.aliases.append(
+        Alias(name=name, match=match, path=p.stmt.path, line=p.stmt.line)
+    )
+
+
+def _errdocs(p: TokenStream, block: Block) -> None:
+    directory = p.string()
+    place(p, block, "errdocs")
+    p.limit("errdocs", directory)
+    block.server.errdocs = directory
+
+
+def _no_errdocs(p: TokenStream, block: Block) -> None:
+    place(p, block, "no errdocs")
+    block.server.errdocs = False
+
+
+def _banner(p: TokenStream, block: Block) -> None:
+    place(p, block, "banner")
+    block.server.banner = True
+
+
+def _no_banner(p: TokenStream, block: Block) -> None:
+    place(p, block, "no banner")
+    block.server.banner = False
+
+
+def _location(p: TokenStream, block: Block) -> None:
+    found: bool | None = None
+    if p.accept_kw("found"):
+        found = True
+    elif p.accept_kw("not"):
+        p.expect_kw("found")
+        found = False
+    match = p.accept_kw("match")
+    pattern = p.string()
+    start, server = p.stmt, block.server
+    if not server.listens:
+        raise p.fail("listen address not specified")
+    place(p, block, "location", pattern)
+    p.limit("location", pattern)
+    inner = Block(server, in_location=True)
+    body(p, inner)
+    if p.since("location defined twice") and any(
+        loc.pattern == pattern and loc.found == found for loc in server.locations
+    ):
+        raise p.fail(f'location "{pattern}" defined twice')
+    server.locations.append(
+        Location(pattern=pattern, match=match, found=found, options=inner.options,
+                 path=start.path, line=start.line)
+    )
+
+
+def _include(p: TokenStream, block: Block) -> None:
+    p.include()
+
+
+_BODY: Mapping[str, Handler] = {
+    "listen on": _listen,
+    "alias": _alias,
+    "errdocs": _errdocs,
+    "no errdocs": _no_errdocs,
+    "banner": _banner,
+    "no banner": _no_banner,
+    "location": _location,
+    **GROUP_STATEMENTS,
+    **OPTION_STATEMENTS,
+    "include": _include,
+}

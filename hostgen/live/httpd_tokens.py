@@ -1,0 +1,187 @@
+"""The token stream of an httpd.conf parse: httpd_lexer with one token of lookahead, and the
+readers every statement uses (words, strings, numbers, ports, media types, brace lists,
+includes). Errors are placed as httpd places them: a syntax error at the token it could not
+use, any other error at the last token read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from hostgen.errors import LiveFileError
+from hostgen.live.httpd_ast import MediaType
+from hostgen.live.httpd_grammar import FEATURE_SINCE, LIMITS, NUMERIC
+from hostgen.live.httpd_lexer import NEWEST, Lexer, Token, byte_len, keywords_for, release_key
+
+ReadInclude = Callable[[str], str]
+
+_INCLUDE_DEPTH = 32  # httpd recurses until it runs out of files; we stop earlier
+
+
+class TokenStream:
+    """The tokens of one file and its includes. `last` is the token read last, `stmt` the first
+    token of the statement being read (its position is the statement's)."""
+
+    def __init__(
+        self, text: str, path: str, read_include: ReadInclude | None, version: str | None
+    ) -> None:
+        self.version = version or NEWEST
+        self.lexer = Lexer(text, path, keywords_for(self.version))
+        self.path = path
+        self.read_include = read_include
+        self._peeked: Token | None = None
+        self.last = Token("EOF", "", path, 1)
+        self.stmt = self.last
+
+    def peek(self) -> Token:
+        if self._peeked is None:
+            self._peeked = self.lexer.next()
+        return self._peeked
+
+    def next(self) -> Token:
+        tok = self.peek()
+        self._peeked = None
+        self.last = tok
+        return tok
+
+    def syntax(self, tok: Token | None = None) -> LiveFileError:
+        tok = tok or self.peek()
+        return LiveFileError(tok.path, tok.line, "syntax error")
+
+    def fail(self, message: str) -> LiveFileError:
+        return LiveFileError(self.last.path, self.last.line, message)
+
+    def since(self, feature: str) -> bool:
+        """Whether the release read has `feature` (a name from FEATURE_SINCE)."""
+        return release_key(self.version) >= release_key(FEATURE_SINCE[feature])
+
+    # -- keywords, characters, newlines -----------------------------------------------------
+
+    def is_kw(self, word: str) -> bool:
+        tok = self.peek()
+        return tok.kind == "KEYWORD" and tok.text == word
+
+    def accept_kw(self, word: str) -> bool:
+        if self.is_kw(word):
+            self.next()
+            return True
+        return False
+
+    def expect_kw(self, word: str) -> None:
+        if not self.accept_kw(word):
+            raise self.syntax()
+
+    def peek_kw_in(self, words: frozenset[str]) -> bool:
+        tok = self.peek()
+        return tok.kind == "KEYWORD" and tok.text in words
+
+    def item_word(self) -> str:
+        """The next token's keyword, or "" when it is not one (the caller's syntax error)."""
+        tok = self.next()
+        return tok.text if tok.kind == "KEYWORD" else ""
+
+    def is_char(self, char: str) -> bool:
+        tok = self.peek()
+        return tok.kind == "CHAR" and tok.text == char
+
+    def expect_char(self, char: str) -> None:
+        if not self.is_char(char):
+            raise self.syntax()
+        self.next()
+
+    def skip_nls(self) -> None:
+        while self.peek().kind == "NL":
+            self.next()
+
+    def expect_nl(self) -> None:
+        if self.peek().kind != "NL":
+            raise self.syntax()
+        self.skip_nls()
+
+    # -- values -----------------------------------------------------------------------------
+
+    def string(self, limit: str | None = None) -> str:
+        """A STRING, at most as long as LIMITS[limit] allows."""
+        tok = self.next()
+        if tok.kind != "STRING":
+            raise self.syntax(tok)
+        if limit is not None:
+            self.limit(limit, tok.text)
+        return tok.text
+
+    def limit(self, what: str, value: str) -> None:
+        maximum, message = LIMITS[what]
+        if byte_len(value) > maximum:
+            raise self.fail(message)
+
+    def number(self) -> int:
+        tok = self.next()
+        if tok.kind != "NUMBER":
+            raise self.syntax(tok)
+        return tok.number
+
+    def number_in(self, low: int, high: int | None, message: str) -> int:
+        """A NUMBER from `low` to `high` (None: no upper bound); otherwise httpd's `message`,
+        in which `{}` stands for the number."""
+        value = self.number()
+        if value < low or (high is not None and value > high):
+            raise self.fail(message.format(value))
+        return value
+
+    def port(self, minimum: int) -> str:
+        """A port: NUMBER 1..65535, or a STRING that is a number or a service name."""
+        tok = self.next()
+        if tok.kind == "NUMBER":
+            if not 1 <= tok.number <= 65535:
+                raise self.fail(f"invalid port: {tok.number}")
+            return str(tok.number)
+        if tok.kind != "STRING":
+            raise self.syntax(tok)
+        if NUMERIC.fullmatch(tok.text):
+            if not minimum <= int(tok.text) <= 65535:
+                raise self.fail(f"invalid port: {tok.text}")
+            return str(int(tok.text))
+        return tok.text  # a service name: /etc/services of the host, not checked here
+
+    def media_type(self) -> MediaType:
+        major = self.string()
+        self.expect_char("/")
+        minor = self.string()
+        self.limit("media type", major)
+        self.limit("media type", minor)
+        return MediaType(major, minor)
+
+    # -- structure --------------------------------------------------------------------------
+
+    def list_of(self, item: Callable[[], None]) -> None:
+        """One item, or `{ item ... }` with `,` or newlines between items (parse.y `*_l`)."""
+        if not self.is_char("{"):
+            item()
+            return
+        self.next()
+        self.skip_nls()
+        item()
+        while True:
+            if self.is_char(","):
+                self.next()
+                self.skip_nls()
+            elif self.peek().kind == "NL":
+                self.skip_nls()
+                if self.is_char("}"):
+                    break
+            else:
+                break
+            item()
+        self.expect_char("}")
+
+    def include(self) -> None:
+        """The rest of `include "FILE"`: FILE's tokens come next."""
+        name = self.string()
+        text: str | None = None
+        if self.read_include is not None and self.lexer.depth < _INCLUDE_DEPTH:
+            try:
+                text = self.read_include(name)
+            except (OSError, ValueError, LookupError):
+                text = None
+        if not isinstance(text, str):
+            raise self.fail(f"failed to include file {name}")
+        self.lexer.push_file(name, text)
