@@ -182,3 +182,23 @@ def test_schema_matches_the_shipped_file(capsys: pytest.CaptureFixture[str]) -> 
     assert json.loads(out) == json.loads((REPO / "site.schema.json").read_text())
     assert out == (REPO / "site.schema.json").read_text()
     assert STORY.read_text().splitlines()[0] == "# yaml-language-server: $schema=site.schema.json"
+
+
+def test_a_location_silences_its_warnings_but_not_errors(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = tmp_path / "site.yaml"
+    body = ("host: {name: a.example.org}\n"
+            "httpd:\n  servers:\n    - name: a.example.org\n      tls: false\n      locations:\n"
+            "        - {path: /a, redirect: elsewhere, silence: [relative-redirect]}\n"
+            "        - {path: /b, redirect: elsewhere}\n")
+    site.write_text(body)
+    code, out, _ = run(capsys, "check", str(site))
+    assert (code, out.splitlines()) == (0, [
+        f'{site}:8:32: warning: redirect target "elsewhere" has no scheme and is not an absolute '
+        "path; browsers would resolve it relative to the current URL (relative-redirect)",
+        f"{site}: valid (1 warning(s))"])
+    site.write_text(body.replace("redirect: elsewhere, silence", "redirect: /x/%1, silence"))
+    code, out, _ = run(capsys, "check", str(site))
+    assert code == 2
+    assert out.splitlines()[0] == (f"{site}:7:32: error: %1 refers to a capture, but only a "
+                                   "location with `match` has captures")

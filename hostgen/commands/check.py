@@ -6,16 +6,22 @@ import argparse
 from pathlib import Path
 
 from hostgen.errors import HostgenError
+from hostgen.expectations import run_expectations
 from hostgen.livecheck import check_live
+from hostgen.loader import Positions
 from hostgen.model import Site
 from hostgen.problems import Problem, format_problems, has_errors
-from hostgen.site import check_site_file
+from hostgen.rules.lints import check_lints
+from hostgen.site import LoadedSite, check_site_file
 
 DESCRIPTION = """\
 Validate SITE without writing anything. Every problem is printed at once, sorted, as
   FILE:LINE:COL: error: message
   FILE:LINE:COL: warning: message (rule)
-Warnings alone do not fail the check.
+Warnings alone do not fail the check. Besides the rules, check simulates requests against the
+rendered httpd.conf: it runs the `expect:` list of SITE (url, status, location, redirect) and
+lints the locations (shadowed-location, glob-like-pattern, redirect-loop; silence one for a
+location with `silence: [RULE]`).
 
 With --live ROOT, the certificates, keys, sockets and roots the site names are read under ROOT
 (/ on the host) and checked too.
@@ -50,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
                            "files are read under, / on the host)")
     site, problems, positions = check_site_file(path)
     if not has_errors(problems):
-        problems = [*problems, *extra_checks(args, site)]
+        problems = [*problems, *extra_checks(args, site, positions)]
     for line in format_problems(problems, positions, args.site):
         print(line)
     errors = sum(p.level == "error" for p in problems)
@@ -62,8 +68,14 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def extra_checks(args: argparse.Namespace, site: Site | None) -> list[Problem]:
-    """What `check` adds once the site itself is valid: the live files it names."""
-    if site is None or args.live is None:
+def extra_checks(args: argparse.Namespace, site: Site | None,
+                 positions: Positions) -> list[Problem]:
+    """What `check` adds once the site itself is valid: lints and the `expect:` list, both
+    answered by simulating requests against the rendered httpd.conf, and the live files."""
+    if site is None:
         return []
-    return check_live(site, args.live, expiry_days=args.expiry_warning)
+    loaded = LoadedSite(Path(args.site), args.site, site, positions, [])
+    problems = [*check_lints(site), *run_expectations(loaded)]
+    if args.live is not None:
+        problems += check_live(site, args.live, expiry_days=args.expiry_warning)
+    return problems

@@ -118,7 +118,8 @@ def _location(location: Location, loc: Loc, site: Site, release: str) -> list[Pr
     if location.gzip_static is not None:
         problems += _needs("gzip_static", (*loc, "gzip_static"), release)
     problems += _serving(location, loc, site, release)
-    return problems
+    # a location's `silence: [rule]` drops those warnings; errors cannot be silenced
+    return [p for p in problems if p.level == "error" or p.rule not in location.silence]
 
 
 def _serving(item: Server | Location, loc: Loc, site: Site, release: str) -> list[Problem]:
