@@ -81,6 +81,7 @@ class Sockets:
 
     def __init__(self, version: str) -> None:
         self.entries: list[_Entry] = []
+        self.by_name: dict[str, list[_Entry]] = {}  # "defined twice" looks up by name: O(1)
         self.ciphers = "secure" if version == "current" else "compat"
 
     def _tls_key(self, tls: TlsOptions | None) -> tuple[object, ...]:
@@ -98,7 +99,11 @@ class Sockets:
         return earlier.wildcard or earlier.address == new.address
 
     def _defined(self, new: _Entry) -> bool:
-        return any(e.name == new.name and self._same(e, new) for e in self.entries)
+        return any(self._same(e, new) for e in self.by_name.get(new.name, ()))
+
+    def _append(self, entry: _Entry) -> None:
+        self.entries.append(entry)
+        self.by_name.setdefault(entry.name, []).append(entry)
 
     def add(self, server: Server) -> str | None:
         """Record the entries of `server`; httpd's message when it may not be added."""
@@ -116,7 +121,7 @@ class Sockets:
         problem = self._check_primary(primary, server)
         if problem is not None:
             return problem
-        self.entries.append(primary)
+        self._append(primary)
         for index, (address, wildcard, port, tls) in enumerate(addresses):
             for position, name in enumerate(names):
                 if index == position == 0:
@@ -124,7 +129,7 @@ class Sockets:
                 clone = _Entry(name, address, wildcard, port, tls, key)
                 if self._defined(clone):
                     return f'server "{name}" defined twice'
-                self.entries.append(clone)
+                self._append(clone)
         return None
 
     def _check_primary(self, primary: _Entry, server: Server) -> str | None:
