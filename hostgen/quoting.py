@@ -58,9 +58,19 @@ def plain_value(value: object) -> str:
     return text
 
 
+def resolv_value(value: object) -> str:
+    """A word of resolv.conf: asr splits at blanks and cuts at `#` or `;` (resolv-conf.md 1);
+    `%` is fine there (a scoped address such as fe80::1%em0)."""
+    text = str(value)
+    if not text or _CONTROL.search(text) or set(text) & set(" #;\\"):
+        raise UnsafeValue(f"cannot write {text!r} as a resolv.conf word")
+    return text
+
+
 FILTERS = {
     "q": httpd_quote,
     "word": httpd_word,
     "sh": shell_arg,
     "plain": plain_value,
+    "resolv": resolv_value,
 }

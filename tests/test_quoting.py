@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from hostgen.live import dkimproxy as live_dkimproxy
 from hostgen.live import httpd as live_httpd
 from hostgen.live import rcconf
+from hostgen.live import resolvconf as live_resolvconf
 from hostgen.loader import Loaded, Positions
 from hostgen.quoting import UnsafeValue, httpd_quote, httpd_word, plain_value, shell_arg
 from hostgen.render import render
@@ -158,3 +159,11 @@ def test_shell_arg_and_plain_value() -> None:
     for bad in ("a b", "a#b", "a%41", "", "a;b"):
         with pytest.raises(UnsafeValue):
             plain_value(bad)
+
+
+def test_scoped_nameserver_is_written_as_asr_reads_it() -> None:
+    site, problems = _validate({"host": {"name": "a.example.org"}, "resolver": {
+        "nameservers": ["::1"], "fallback": ["fe80::1%em0"]}})
+    assert problems == []
+    text = render(site)["resolv.conf"].text
+    assert live_resolvconf.parse(text).nameservers == ("::1", "fe80::1%em0")
