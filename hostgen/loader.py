@@ -104,6 +104,7 @@ class _Walker:
             return self._mapping(node, loc)
         if isinstance(node, SequenceNode):
             return [self.walk(item, (*loc, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, ScalarNode)
         return self._scalar(node, loc)
 
     def _mapping(self, node: MappingNode, loc: Loc) -> dict[str, Any]:

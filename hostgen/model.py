@@ -8,7 +8,7 @@ YAML keys; unknown keys are errors (`extra="forbid"`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
 
@@ -35,21 +35,15 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-def choice(expected: str, **members: tuple[Any, Callable[[Any], bool]]) -> Any:
-    """A union validated by exactly one member, chosen by predicate, so a bad value gives one
-    clear error ("expected ...") instead of one error per member."""
+def one_of(expected: str, **tests: Callable[[Any], bool]) -> Discriminator:
+    """Validate a union with exactly one member, the first whose test accepts the value, so a
+    bad value gives one clear error ("expected ...") instead of one error per member. Each
+    member of the union is tagged with the name of its test."""
 
     def pick(value: Any) -> str | None:
-        for tag, (_, test) in members.items():
-            if test(value):
-                return tag
-        return None
+        return next((tag for tag, test in tests.items() if test(value)), None)
 
-    variants = tuple(Annotated[kind, Tag(tag)] for tag, (kind, _) in members.items())
-    return Annotated[
-        Union[variants],  # noqa: UP007 - a runtime-built union needs the subscript form
-        Discriminator(pick, custom_error_type="hostgen", custom_error_message=expected),
-    ]
+    return Discriminator(pick, custom_error_type="hostgen", custom_error_message=expected)
 
 
 def _is(kind: type) -> Callable[[Any], bool]:
@@ -102,13 +96,16 @@ class Fastcgi(Model):
     strip: Annotated[int, Field(ge=0, le=2147483647)] | None = None
 
 
-FastcgiRef = choice(
-    "expected a responder name from fastcgi:, true, false, or {socket, param, strip}",
-    name=(MaterialName, _is(str)),
-    off=(Literal[False], _is_false),
-    on=(Literal[True], _is_true),
-    inline=(Fastcgi, _is(dict)),
-)
+FastcgiRef = Annotated[
+    Annotated[MaterialName, Tag("name")]
+    | Annotated[Literal[False], Tag("off")]
+    | Annotated[Literal[True], Tag("on")]
+    | Annotated[Fastcgi, Tag("inline")],
+    one_of(
+        "expected a responder name from fastcgi:, true, false, or {socket, param, strip}",
+        name=_is(str), off=_is_false, on=_is_true, inline=_is(dict),
+    ),
+]
 
 # ---- httpd --------------------------------------------------------------------------------
 
@@ -133,19 +130,55 @@ class Authenticate(Model):
     htpasswd: AbsPath
 
 
-LogRef = choice("expected false (no log) or {access, error, style, syslog}",
-                off=(Literal[False], _is_false), on=(Log, _is(dict)))
-AuthRef = choice("expected false (no authenticate) or {realm, htpasswd}",
-                 off=(Literal[False], _is_false), on=(Authenticate, _is(dict)))
-HstsRef = choice("expected true, false or {max_age, subdomains, preload}",
-                 flag=(bool, _is(bool)), spec=(Hsts, _is(dict)))
-IndexRef = choice('expected a file name such as "index.html", or false (no index)',
-                  name=(NonEmpty, _is(str)), off=(Literal[False], _is_false))
-BlockRef = choice('expected true (403), an HTTP status such as 410, or "drop"',
-                  flag=(Literal[True], _is_true), status=(int, _is(int)),
-                  drop=(Literal["drop"], lambda v: v == "drop"))
-TlsRef = choice("expected a TLS material name from tls:, or false (plain HTTP only)",
-                name=(MaterialName, _is(str)), off=(Literal[False], _is_false))
+LogRef = Annotated[
+    Annotated[Literal[False], Tag("off")]
+    | Annotated[Log, Tag("on")],
+    one_of(
+        "expected false (no log) or {access, error, style, syslog}",
+        off=_is_false, on=_is(dict),
+    ),
+]
+AuthRef = Annotated[
+    Annotated[Literal[False], Tag("off")]
+    | Annotated[Authenticate, Tag("on")],
+    one_of(
+        "expected false (no authenticate) or {realm, htpasswd}",
+        off=_is_false, on=_is(dict),
+    ),
+]
+HstsRef = Annotated[
+    Annotated[bool, Tag("flag")]
+    | Annotated[Hsts, Tag("spec")],
+    one_of(
+        "expected true, false or {max_age, subdomains, preload}",
+        flag=_is(bool), spec=_is(dict),
+    ),
+]
+IndexRef = Annotated[
+    Annotated[NonEmpty, Tag("name")]
+    | Annotated[Literal[False], Tag("off")],
+    one_of(
+        'expected a file name such as "index.html", or false (no index)',
+        name=_is(str), off=_is_false,
+    ),
+]
+BlockRef = Annotated[
+    Annotated[Literal[True], Tag("flag")]
+    | Annotated[int, Tag("status")]
+    | Annotated[Literal["drop"], Tag("drop")],
+    one_of(
+        'expected true (403), an HTTP status such as 410, or "drop"',
+        flag=_is_true, status=_is(int), drop=lambda v: v == "drop",
+    ),
+]
+TlsRef = Annotated[
+    Annotated[MaterialName, Tag("name")]
+    | Annotated[Literal[False], Tag("off")],
+    one_of(
+        "expected a TLS material name from tls:, or false (plain HTTP only)",
+        name=_is(str), off=_is_false,
+    ),
+]
 MimeType = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9.+_-]{0,62}/"
                                         r"[A-Za-z0-9][A-Za-z0-9.+_-]{0,62}$")]
 
@@ -241,9 +274,14 @@ class Mta(Model):
     mx: list[Domain] = []   # the MX host names; TLSA records go to _25._tcp.<each>
 
 
-ExpectStatus = choice('expected an HTTP status such as 301, or "drop"',
-                      status=(Annotated[int, Field(ge=100, le=599)], _is(int)),
-                      drop=(Literal["drop"], lambda v: v == "drop"))
+ExpectStatus = Annotated[
+    Annotated[Annotated[int, Field(ge=100, le=599)], Tag("status")]
+    | Annotated[Literal["drop"], Tag("drop")],
+    one_of(
+        'expected an HTTP status such as 301, or "drop"',
+        status=_is(int), drop=lambda v: v == "drop",
+    ),
+]
 
 
 class Expectation(Model):

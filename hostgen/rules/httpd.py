@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from hostgen import patterns
 from hostgen.layout import blocks, material_of, serves
-from hostgen.model import Fastcgi, Httpd, Location, Server, Site
+from hostgen.model import Authenticate, Fastcgi, Httpd, Location, Log, Server, Site
 from hostgen.problems import Loc, Problem
 from hostgen.rules.urls import check_expansion, check_redirect_target
 from hostgen.versions import requirement
@@ -141,10 +141,10 @@ def _serving(item: Server | Location, loc: Loc, site: Site, release: str) -> lis
         problems += _needs("fastcgi_default_socket", (*loc, "fastcgi"), release)
     if isinstance(item.fastcgi, Fastcgi):
         problems += check_fastcgi(item.fastcgi, (*loc, "fastcgi"), release)
-    if item.log not in (None, False) and item.log.style == "forwarded":
+    if isinstance(item.log, Log) and item.log.style == "forwarded":
         problems += _needs("log_forwarded", (*loc, "log", "style"), release)
-    if item.authenticate not in (None, False) and item.authenticate.realm is not None \
-            and len(item.authenticate.realm.encode()) > 254:
+    auth = item.authenticate
+    if isinstance(auth, Authenticate) and auth.realm is not None and len(auth.realm.encode()) > 254:
         problems.append(Problem((*loc, "authenticate", "realm"), "a realm is at most 254 bytes"))
     return problems
 
