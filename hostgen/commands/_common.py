@@ -17,6 +17,16 @@ def add_site_argument(parser: argparse.ArgumentParser, *, positional: bool) -> N
         parser.add_argument("--site", default="site.yaml", metavar="SITE", help=help_text)
 
 
+def add_root_arguments(parser: argparse.ArgumentParser, state_note: str = "") -> None:
+    """ROOT (the live folder) and --state, as diff and apply take them."""
+    parser.add_argument("root", nargs="?", default="/etc", type=Path, metavar="ROOT",
+                        help="the live folder the outputs go to (default: /etc)")
+    parser.add_argument("--state", type=Path, metavar="FILE",
+                        help="hostgen's record of what it last wrote (default: "
+                             "ROOT/../var/db/hostgen/state.json, /var/db/hostgen/state.json "
+                             f"for /etc){state_note}")
+
+
 def add_templates_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--templates", type=Path, metavar="DIR",
                         help="a folder of your own jinja templates; a template there overrides "

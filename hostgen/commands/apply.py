@@ -7,7 +7,12 @@ from pathlib import Path
 
 from hostgen import state as statefile
 from hostgen.applying import ApplyOptions, apply
-from hostgen.commands._common import add_site_argument, add_templates_argument, load
+from hostgen.commands._common import (
+    add_root_arguments,
+    add_site_argument,
+    add_templates_argument,
+    load,
+)
 from hostgen.render import render
 
 DESCRIPTION = """\
@@ -46,8 +51,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                             epilog="exit codes: 0 applied or nothing to do, 1 refused "
                                    "(validation failed, a file edited by hand, another apply "
                                    "running), 2 invalid input or unwritable ROOT")
-    parser.add_argument("root", nargs="?", default="/etc", type=Path, metavar="ROOT",
-                        help="the live folder the outputs go to (default: /etc)")
+    add_root_arguments(parser, "; the lock and backups live beside it")
     add_site_argument(parser, positional=False)
     parser.add_argument("--dry-run", action="store_true",
                         help="check everything and say what would change; write nothing")
@@ -60,10 +64,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--validate-httpd", metavar="CMD",
                         help="check the staged httpd.conf with CMD (the file is appended, or "
                              "replaces {}); default on OpenBSD: httpd -n -f FILE")
-    parser.add_argument("--state", type=Path, metavar="FILE",
-                        help="hostgen's record of what it last wrote (default: "
-                             "ROOT/../var/db/hostgen/state.json, /var/db/hostgen/state.json "
-                             "for /etc); the lock and backups live beside it")
     add_templates_argument(parser)
     parser.set_defaults(func=run)
 

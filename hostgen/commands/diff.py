@@ -7,7 +7,12 @@ import sys
 from pathlib import Path
 
 from hostgen import state as statefile
-from hostgen.commands._common import add_site_argument, add_templates_argument, load
+from hostgen.commands._common import (
+    add_root_arguments,
+    add_site_argument,
+    add_templates_argument,
+    load,
+)
 from hostgen.diffing import colorize, unified, wants_color
 from hostgen.liveview import LiveFile, check_root, include_reader, read_root
 from hostgen.render import render
@@ -36,17 +41,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                             formatter_class=argparse.RawDescriptionHelpFormatter,
                             epilog="exit codes: 0 no difference, 1 differences, "
                                    "2 invalid input or unreadable ROOT")
-    parser.add_argument("root", nargs="?", default="/etc", type=Path, metavar="ROOT",
-                        help="the live folder the outputs go to (default: /etc)")
+    add_root_arguments(parser)
     add_site_argument(parser, positional=False)
     parser.add_argument("--semantic", action="store_true",
                         help="compare meaning (parsed structures), not text")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                         help="colour the diff (default: auto, when writing to a terminal)")
-    parser.add_argument("--state", type=Path, metavar="FILE",
-                        help="hostgen's record of what it last wrote (default: "
-                             "ROOT/../var/db/hostgen/state.json, /var/db/hostgen/state.json "
-                             "for /etc)")
     add_templates_argument(parser)
     parser.set_defaults(func=run)
 

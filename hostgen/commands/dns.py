@@ -10,7 +10,7 @@ from cryptography import x509
 
 from hostgen import dnsrecords as dr
 from hostgen import tlsmaterial as tm
-from hostgen.commands._common import load
+from hostgen.commands._common import add_site_argument, load
 from hostgen.livecheck import GLOB, read_live, server_names
 from hostgen.model import Site
 from hostgen.problems import Loc, Problem
@@ -38,8 +38,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                             formatter_class=argparse.RawDescriptionHelpFormatter,
                             epilog="exit codes: 0 ok, 1 --check found mismatches, "
                                    "2 invalid input or unreadable files")
-    parser.add_argument("--site", default="site.yaml", metavar="SITE",
-                        help="the site description (default: ./site.yaml)")
+    add_site_argument(parser, positional=False)
     parser.add_argument("--live", default="/", type=Path, metavar="ROOT",
                         help="read the certificates and keys under ROOT (default: /)")
     parser.add_argument("--check", type=Path, metavar="ZONEFILE",
