@@ -221,18 +221,36 @@ def _needs(feature: str, loc: Loc, release: str) -> list[Problem]:
 
 
 def _duplicate_blocks(httpd: Httpd) -> list[Problem]:
-    """httpd stops with `server "NAME" defined twice` for one name on one address and port."""
+    """httpd stops with `server "NAME" defined twice` when a name, a server's own or an alias,
+    is defined again on the same address and port (compared exactly, as parse.y does), even
+    within one server (an alias repeating its name). A server's port-80 and TLS blocks never
+    collide: their ports differ."""
     seen: dict[tuple[str, str, int], int] = {}
     problems: list[Problem] = []
     for block in blocks(httpd):
-        key = (block.server.name.lower(), block.address, block.port)
-        first = seen.setdefault(key, block.index)
-        if first != block.index:
-            problems.append(Problem(("httpd", "servers", block.index, "name"),
-                                    f'server "{block.server.name}" is already defined on '
-                                    f"{block.address} port {block.port} by server #{first + 1} "
-                                    "(httpd: defined twice)"))
-    return problems
+        server = block.server
+        names: list[tuple[str, Loc]] = [(server.name, ("name",))]
+        names += [(alias, ("aliases", i)) for i, alias in enumerate(server.aliases)]
+        for name, where in names:
+            key = (name, block.address, block.port)
+            if key not in seen:
+                seen[key] = block.index
+                continue
+            first = seen[key]
+            by = "this server" if first == block.index else f"server #{first + 1}"
+            problems.append(Problem(("httpd", "servers", block.index, *where),
+                                    f'"{name}" is already defined on {block.address} port '
+                                    f'{block.port} by {by} (httpd: server "{name}" defined '
+                                    "twice)"))
+    return _first_per_place(problems)
+
+
+def _first_per_place(problems: list[Problem]) -> list[Problem]:
+    """One problem per position: a name repeated on port 80 and 443 is one mistake."""
+    unique: dict[Loc, Problem] = {}
+    for problem in problems:
+        unique.setdefault(problem.loc, problem)
+    return list(unique.values())
 
 
 def _duplicate_locations(server: Server, loc: Loc) -> Iterator[Problem]:
