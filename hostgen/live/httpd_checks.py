@@ -5,6 +5,7 @@ libtls makes of a `tls protocols` value."""
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -51,21 +52,23 @@ class _Entry:
 
 
 _SERVICES = {"http": 80, "www": 80, "https": 443}
+_NO_TLS = TlsOptions(path="", line=0)
 
 
-def _addresses(address: str) -> list[tuple[tuple[str, str], bool]]:
+@functools.lru_cache(maxsize=4096)  # a large file names few addresses, each many times
+def _addresses(address: str) -> tuple[tuple[tuple[str, str], bool], ...]:
     """The addresses `listen on ADDRESS` stands for, in httpd's order; names and interface
     groups cannot be resolved here and stand for themselves."""
     if address == "*":
-        return [(("6", "0" * 32), True), (("4", "0" * 8), True)]
+        return ((("6", "0" * 32), True), (("4", "0" * 8), True))
     try:
         ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.IPv4Address(address)
     except ValueError:
         try:
             ip = ipaddress.IPv6Address(address)
         except ValueError:
-            return [(("name", address), False)]
-    return [((str(ip.version), ip.packed.hex()), int(ip) == 0)]
+            return ((("name", address), False),)
+    return (((str(ip.version), ip.packed.hex()), int(ip) == 0),)
 
 
 def _port_key(port: str) -> int | str:
@@ -85,7 +88,7 @@ class Sockets:
         self.ciphers = "secure" if version == "current" else "compat"
 
     def _tls_key(self, tls: TlsOptions | None) -> tuple[object, ...]:
-        t = tls or TlsOptions(path="", line=0)
+        t = tls or _NO_TLS
         return (
             t.client_ca is not None, t.crl is not None, bool(t.optional),
             protocol_bits(t.protocols), t.ticket_lifetime or 0, t.ciphers or self.ciphers,

@@ -5,11 +5,10 @@ statement that opened it. None of them may stand in a location."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from hostgen.live.httpd_ast import ConnectionOptions, Hsts, TcpOptions, TlsOptions
-from hostgen.live.httpd_blocks import Block, Handler, ServerState, place
+from hostgen.live.httpd_blocks import Block, Handler, ServerState, evolve, place
 from hostgen.live.httpd_checks import protocol_bits
 from hostgen.live.httpd_grammar import HSTS_ITEMS, INT_MAX
 from hostgen.live.httpd_tokens import TokenStream
@@ -23,7 +22,7 @@ _GROUPS: Mapping[str, type] = {
 def _group(p: TokenStream, server: ServerState, attr: str, /, **changes: Any) -> None:
     """Update one of the server's groups, opening it at the statement being read."""
     current = getattr(server, attr) or _GROUPS[attr](path=p.stmt.path, line=p.stmt.line)
-    setattr(server, attr, replace(current, **changes))
+    setattr(server, attr, evolve(current, **changes))
 
 
 def _tls(p: TokenStream, block: Block) -> None:

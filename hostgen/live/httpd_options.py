@@ -4,23 +4,23 @@ default type and the `[no] WORD` flags."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from hostgen.live.httpd_ast import Authenticate, BlockAction, FastcgiTcp, FastcgiUnix
-from hostgen.live.httpd_blocks import Block, Handler
+from hostgen.live.httpd_blocks import Block, Handler, evolve
 from hostgen.live.httpd_grammar import FASTCGI_ITEMS, INT_MAX, LOG_STYLES, STATUS_CODES
 from hostgen.live.httpd_tokens import TokenStream
 
 
 def _opts(block: Block, /, **changes: Any) -> None:
-    block.options = replace(block.options, **changes)
+    block.changes.update(changes)
 
 
 def _sub(block: Block, group: str, /, **changes: Any) -> None:
     """Update one field of a sub-group of the options (`log`, `fastcgi`)."""
-    _opts(block, **{group: replace(getattr(block.options, group), **changes)})
+    block.changes[group] = evolve(block.option(group), **changes)
 
 
 def _root(p: TokenStream, block: Block) -> None:
@@ -100,7 +100,7 @@ def _fastcgi_item(p: TokenStream, block: Block) -> None:
         name, value = p.string(), p.string()
         p.limit("param name", name)
         p.limit("param value", value)
-        _sub(block, "fastcgi", params=block.options.fastcgi.params + ((name, value),))
+        _sub(block, "fastcgi", params=block.option("fastcgi").params + ((name, value),))
     elif word == "strip" and p.since("fastcgi strip"):
         _sub(block, "fastcgi", strip=p.number_in(0, INT_MAX, "invalid fastcgi strip number"))
     elif word == "pass" and p.since("fastcgi pass chunked"):
@@ -136,7 +136,7 @@ def _authenticate(p: TokenStream, block: Block) -> None:
     if realm is not None:
         p.limit("realm", realm)
     p.limit("htpasswd", htpasswd)
-    previous = block.options.authenticate
+    previous: Authenticate | None = block.option("authenticate")
     if realm is None and previous is not None:
         realm = previous.realm  # parse.y leaves the realm of an earlier statement in place
     _opts(block, authenticate=Authenticate(realm, htpasswd))
@@ -146,12 +146,21 @@ def _no_authenticate(p: TokenStream, block: Block) -> None:
     _opts(block, no_authenticate=True)
 
 
+_DROP = BlockAction("drop")
+_BLOCK = BlockAction("block", 403)
+
+
+@functools.lru_cache(maxsize=1024, typed=True)  # a large file has many of few different ones
+def _returning(code: int, uri: str | None) -> BlockAction:
+    return BlockAction("return", code, uri)
+
+
 def _block(p: TokenStream, block: Block) -> None:
     if p.accept_kw("drop"):
-        _opts(block, block=BlockAction("drop"))
+        _opts(block, block=_DROP)
         return
     if not p.accept_kw("return"):
-        _opts(block, block=BlockAction("block", 403))
+        _opts(block, block=_BLOCK)
         return
     code = p.number()
     uri = p.string() if p.peek().kind == "STRING" else None
@@ -160,7 +169,7 @@ def _block(p: TokenStream, block: Block) -> None:
         raise p.fail(f"invalid return code: {code}")
     if uri is not None and not 300 <= code <= 399:
         raise p.fail("invalid return code for location URI")
-    _opts(block, block=BlockAction("return", code, uri))
+    _opts(block, block=_returning(code, uri))
 
 
 def _pass(p: TokenStream, block: Block) -> None:

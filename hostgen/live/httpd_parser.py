@@ -208,7 +208,7 @@ class Parser(TokenStream):
             banner=state.banner,
             global_errdocs=state.global_errdocs,
             global_no_banner=state.global_no_banner,
-            options=block.options,
+            options=block.options(self.options_made),
             locations=tuple(state.locations),
             path=first.path,
             line=first.line,

@@ -23,9 +23,10 @@ def body(p: TokenStream, block: Block) -> None:
     p.skip_nls()
     _statement(p, block)
     p.skip_nls()
-    while not p.is_char("}"):
+    if not p.is_char("}"):
         _statement(p, block)
-        p.expect_nl()
+        while not p.end_statement("}"):
+            _statement(p, block)
     p.next()
 
 
@@ -90,12 +91,14 @@ def _no_banner(p: TokenStream, block: Block) -> None:
 
 def _location(p: TokenStream, block: Block) -> None:
     found: bool | None = None
-    if p.accept_kw("found"):
-        found = True
-    elif p.accept_kw("not"):
-        p.expect_kw("found")
-        found = False
-    match = p.accept_kw("match")
+    match = False
+    if p.peek().kind == "KEYWORD":  # the usual `location "PATTERN"` skips these tests
+        if p.accept_kw("found"):
+            found = True
+        elif p.accept_kw("not"):
+            p.expect_kw("found")
+            found = False
+        match = p.accept_kw("match")
     pattern = p.string()
     start, server = p.stmt, block.server
     if not server.listens:
@@ -104,12 +107,11 @@ def _location(p: TokenStream, block: Block) -> None:
     p.limit("location", pattern)
     inner = Block(server, in_location=True)
     body(p, inner)
-    if p.since("location defined twice") and any(
-        loc.pattern == pattern and loc.found == found for loc in server.locations
-    ):
+    if p.since("location defined twice") and (pattern, found) in server.location_keys:
         raise p.fail(f'location "{pattern}" defined twice')
+    server.location_keys.add((pattern, found))
     server.locations.append(
-        Location(pattern=pattern, match=match, found=found, options=inner.options,
+        Location(pattern=pattern, match=match, found=found, options=inner.options(p.options_made),
                  path=start.path, line=start.line)
     )
 

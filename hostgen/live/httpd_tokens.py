@@ -1,18 +1,24 @@
 """The token stream of an httpd.conf parse: httpd_lexer with one token of lookahead, and the
 readers every statement uses (words, strings, numbers, ports, media types, brace lists,
 includes). Errors are placed as httpd places them: a syntax error at the token it could not
-use, any other error at the last token read."""
+use, any other error at the last token read.
+
+The stream takes tokens straight from those the lexer has read ahead, and the readers look at
+the lookahead themselves rather than through peek(): they run for every token of the file."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from hostgen.errors import LiveFileError
-from hostgen.live.httpd_ast import MediaType
+from hostgen.live.httpd_ast import MediaType, Options
 from hostgen.live.httpd_grammar import FEATURE_SINCE, LIMITS, NUMERIC
 from hostgen.live.httpd_lexer import NEWEST, Lexer, Token, byte_len, keywords_for, release_key
 
 ReadInclude = Callable[[str], str]
+
+#: Options by the changes that made them (httpd_blocks.Block.options).
+OptionsMade = dict[tuple[tuple[str, object], ...], Options]
 
 _INCLUDE_DEPTH = 32  # httpd recurses until it runs out of files; we stop earlier
 
@@ -29,17 +35,33 @@ class TokenStream:
         self.path = path
         self.read_include = read_include
         self._peeked: Token | None = None
+        self._ahead = self.lexer.ahead
+        key = release_key(self.version)
+        self._features = {f: key >= release_key(r) for f, r in FEATURE_SINCE.items()}
         self.last = Token("EOF", "", path, 1)
         self.stmt = self.last
+        self.options_made: OptionsMade = {}  # for httpd_blocks.Block.options
+
+    def _lex(self) -> Token:
+        """The next token when the lexer has none read ahead."""
+        tok = self.lexer.next()
+        self._ahead = self.lexer.ahead  # another file's after an include or at its end
+        return tok
 
     def peek(self) -> Token:
-        if self._peeked is None:
-            self._peeked = self.lexer.next()
-        return self._peeked
+        tok = self._peeked
+        if tok is None:
+            ahead = self._ahead
+            tok = self._peeked = ahead.popleft() if ahead else self._lex()
+        return tok
 
     def next(self) -> Token:
-        tok = self.peek()
-        self._peeked = None
+        tok = self._peeked
+        if tok is None:
+            ahead = self._ahead
+            tok = ahead.popleft() if ahead else self._lex()
+        else:
+            self._peeked = None
         self.last = tok
         return tok
 
@@ -52,17 +74,19 @@ class TokenStream:
 
     def since(self, feature: str) -> bool:
         """Whether the release read has `feature` (a name from FEATURE_SINCE)."""
-        return release_key(self.version) >= release_key(FEATURE_SINCE[feature])
+        return self._features[feature]
 
     # -- keywords, characters, newlines -----------------------------------------------------
 
     def is_kw(self, word: str) -> bool:
-        tok = self.peek()
+        tok = self._peeked or self.peek()
         return tok.kind == "KEYWORD" and tok.text == word
 
     def accept_kw(self, word: str) -> bool:
-        if self.is_kw(word):
-            self.next()
+        tok = self._peeked or self.peek()
+        if tok.kind == "KEYWORD" and tok.text == word:
+            self._peeked = None
+            self.last = tok
             return True
         return False
 
@@ -71,7 +95,7 @@ class TokenStream:
             raise self.syntax()
 
     def peek_kw_in(self, words: frozenset[str]) -> bool:
-        tok = self.peek()
+        tok = self._peeked or self.peek()
         return tok.kind == "KEYWORD" and tok.text in words
 
     def item_word(self) -> str:
@@ -80,22 +104,42 @@ class TokenStream:
         return tok.text if tok.kind == "KEYWORD" else ""
 
     def is_char(self, char: str) -> bool:
-        tok = self.peek()
+        tok = self._peeked or self.peek()
         return tok.kind == "CHAR" and tok.text == char
 
     def expect_char(self, char: str) -> None:
-        if not self.is_char(char):
-            raise self.syntax()
-        self.next()
+        tok = self._peeked or self.peek()
+        if tok.kind != "CHAR" or tok.text != char:
+            raise self.syntax(tok)
+        self._peeked = None
+        self.last = tok
 
     def skip_nls(self) -> None:
-        while self.peek().kind == "NL":
-            self.next()
+        tok = self._peeked or self.peek()
+        while tok.kind == "NL":
+            self.last = tok
+            self._peeked = None
+            ahead = self._ahead
+            tok = self._peeked = ahead.popleft() if ahead else self._lex()
 
     def expect_nl(self) -> None:
-        if self.peek().kind != "NL":
-            raise self.syntax()
+        tok = self._peeked or self.peek()
+        if tok.kind != "NL":
+            raise self.syntax(tok)
         self.skip_nls()
+
+    def end_statement(self, close: str) -> bool:
+        """expect_nl(), then whether `close` (a character) comes next: the end of a statement
+        in a body, and of the body if so."""
+        tok = self._peeked or self.peek()
+        if tok.kind != "NL":
+            raise self.syntax(tok)
+        while tok.kind == "NL":
+            self.last = tok
+            self._peeked = None
+            ahead = self._ahead
+            tok = self._peeked = ahead.popleft() if ahead else self._lex()
+        return tok.kind == "CHAR" and tok.text == close
 
     # -- values -----------------------------------------------------------------------------
 
@@ -110,7 +154,7 @@ class TokenStream:
 
     def limit(self, what: str, value: str) -> None:
         maximum, message = LIMITS[what]
-        if byte_len(value) > maximum:
+        if (len(value) if value.isascii() else byte_len(value)) > maximum:
             raise self.fail(message)
 
     def number(self) -> int:

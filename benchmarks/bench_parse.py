@@ -1,0 +1,64 @@
+"""Time hostgen.live.httpd `parse` and `to_semantic` on the httpd.conf of a rendered site.
+
+    .venv/bin/python benchmarks/bench_parse.py [N]     (default: 1000 vhosts; targets: parse
+                                                        < 0.35 s, to_semantic < 0.1 s)
+
+The site (benchmarks/gen_site.py: N vhosts of 10 locations, TLS, so 2N server blocks) is
+loaded, validated and rendered as `hostgen render` does (with the command line's GC tuning);
+its httpd.conf is then parsed with the rendered httpd.tls as the include. Best of 5 runs.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+from gen_site import site_yaml  # noqa: E402
+
+from hostgen.cli import tune_gc  # noqa: E402
+from hostgen.live import httpd  # noqa: E402
+from hostgen.loader import load_text  # noqa: E402
+from hostgen.render import render  # noqa: E402
+from hostgen.validate import validate  # noqa: E402
+
+
+def best(function: Callable[[], object], runs: int = 5) -> float:
+    """The fastest of `runs` calls; each result is kept until all are done, so that freeing
+    it is not timed (a command keeps its parse until it exits)."""
+    fastest = float("inf")
+    results = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        results.append(function())
+        fastest = min(fastest, time.perf_counter() - started)
+    return fastest
+
+
+def main(n: int) -> None:
+    tune_gc()  # as the command line does
+    site, problems = validate(load_text(site_yaml(n)))
+    assert site is not None, problems[:3]
+    outputs = render(site)
+    text = outputs["httpd.conf"].text
+    includes = {f"/etc/{name}": output.text for name, output in outputs.items()}
+
+    def parse() -> httpd.HttpdConfig:
+        return httpd.parse(text, "/etc/httpd.conf", read_include=includes.__getitem__)
+
+    config = parse()
+    parse_s = best(parse)
+    semantic_s = best(lambda: httpd.to_semantic(config))
+    print(f"httpd.conf: {len(text) / 1024:.0f} KiB, {text.count(chr(10))} lines, "
+          f"{len(config.servers)} server blocks")
+    print(f"parse        {parse_s:8.3f} s   (target < 0.35)")
+    print(f"to_semantic  {semantic_s:8.3f} s   (target < 0.1)")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if sys.argv[1:] else 1000)
