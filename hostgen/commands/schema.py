@@ -7,7 +7,6 @@ import json
 
 from hostgen.model import Site
 
-SCHEMA_ID = "https://hostgen.invalid/site.schema.json"
 
 
 def schema() -> dict[str, object]:
