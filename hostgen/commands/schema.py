@@ -8,7 +8,6 @@ import json
 from hostgen.model import Site
 
 
-
 def schema() -> dict[str, object]:
     document = Site.model_json_schema(by_alias=True)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
