@@ -15,6 +15,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import BaseResolver, implicit_resolvers
+from ruamel.yaml.tag import Tag
 
 from hostgen.problems import Loc, Problem
 
@@ -23,6 +24,8 @@ _INT = "tag:yaml.org,2002:int"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
 
 
 class Mark(NamedTuple):
@@ -36,17 +39,41 @@ class _Yaml12Resolver(BaseResolver):
     """The YAML 1.2 core schema's implicit tags, looked up by first character.
 
     ruamel's VersionedResolver works the version out again for every scalar, which was most
-    of the loading time of a large site; a site.yaml has no %YAML directive to honour."""
+    of the loading time of a large site; a site.yaml has no %YAML directive to honour. The
+    tags it gives are shared objects (`_TAGS`), so that the walk below knows them by identity
+    rather than by rebuilding each tag's string."""
 
     def __init__(self, version: Any = None, loadumper: Any = None, loader: Any = None) -> None:
         # ruamel passes the version (1.2 is the only one read here) and names the loader
         # `loadumper` or `loader` depending on the caller
         super().__init__(loadumper if loadumper is not None else loader)
 
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        # BaseResolver.resolve without path resolvers (hostgen adds none) and a new Tag for
+        # every node
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return _TAGS[tag]
+            return _TAGS[_STR]
+        return _TAGS[_SEQ] if kind is SequenceNode else _TAGS[_MAP]
+
 
 for _versions, _tag, _regexp, _first in implicit_resolvers:
     if (1, 2) in _versions:
         _Yaml12Resolver.add_implicit_resolver_base(_tag, _regexp, _first)
+assert None not in _Yaml12Resolver.yaml_implicit_resolvers  # resolve() does not look there
+_TAGS = {tag: Tag(suffix=tag) for tag in {_STR, _SEQ, _MAP}.union(
+    tag for resolvers in _Yaml12Resolver.yaml_implicit_resolvers.values()
+    for tag, _ in resolvers)}
+_STR_TAG = _TAGS[_STR]
+
+
+def _tag_of(node: Node) -> str:
+    """The tag of a node: one of _TAGS, or an explicit one (`!!int "5"`)."""
+    ctag = node.ctag
+    return _STR if ctag is _STR_TAG else str(ctag)
 
 
 @dataclass
@@ -57,24 +84,29 @@ class Positions:
     value's position for list items). Both fall back to the nearest enclosing path that is
     known, so a problem about something missing points at its parent."""
 
-    values: dict[Loc, Mark] = field(default_factory=dict)
-    keys: dict[Loc, Mark] = field(default_factory=dict)
+    # the parser's own marks (0-based), made Marks when asked for: most are never asked for
+    values: dict[Loc, Any] = field(default_factory=dict)
+    keys: dict[Loc, Any] = field(default_factory=dict)
 
     def value(self, loc: Loc) -> Mark:
         return self._nearest(self.values, loc)
 
     def key(self, loc: Loc) -> Mark:
         if loc in self.keys:
-            return self.keys[loc]
+            return _from_parser(self.keys[loc])
         return self._nearest(self.values, loc)
 
     @staticmethod
-    def _nearest(table: dict[Loc, Mark], loc: Loc) -> Mark:
+    def _nearest(table: dict[Loc, Any], loc: Loc) -> Mark:
         for end in range(len(loc), -1, -1):
             mark = table.get(loc[:end])
             if mark is not None:
-                return mark
+                return _from_parser(mark)
         return Mark(1, 1)
+
+
+def _from_parser(mark: Any) -> Mark:
+    return mark if isinstance(mark, Mark) else Mark(mark.line + 1, mark.column + 1)
 
 
 @dataclass
@@ -87,7 +119,7 @@ class Loaded:
 
 
 def _mark(node: Node) -> Mark:
-    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+    return _from_parser(node.start_mark)
 
 
 class _Walker:
@@ -99,7 +131,7 @@ class _Walker:
         self.problems: list[Problem] = []
 
     def walk(self, node: Node, loc: Loc) -> Any:
-        self.positions.values[loc] = _mark(node)
+        self.positions.values[loc] = node.start_mark
         if isinstance(node, MappingNode):
             return self._mapping(node, loc)
         if isinstance(node, SequenceNode):
@@ -110,7 +142,7 @@ class _Walker:
     def _mapping(self, node: MappingNode, loc: Loc) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key_tag = key_node.tag
+            key_tag = _tag_of(key_node)
             if key_tag == _MERGE:
                 self.problems.append(Problem(loc, "YAML merge keys (<<) are not supported; "
                                              "write the keys out", mark=_mark(key_node)))
@@ -122,17 +154,17 @@ class _Walker:
             key = key_node.value
             child = (*loc, key)
             if key in result:
-                first = self.positions.keys[child]
+                first = _from_parser(self.positions.keys[child])
                 self.problems.append(Problem(
                     child, f'duplicate key "{key}" (first defined at line {first.line})',
                     mark=_mark(key_node)))
                 continue
-            self.positions.keys[child] = _mark(key_node)
+            self.positions.keys[child] = key_node.start_mark
             result[key] = self.walk(value_node, child)
         return result
 
     def _scalar(self, node: ScalarNode, loc: Loc) -> Any:
-        tag, text = node.tag, node.value
+        tag, text = _tag_of(node), node.value
         if tag == _STR:
             return text
         if tag == _NULL:
