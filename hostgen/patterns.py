@@ -23,6 +23,7 @@ reaches for that subject. `check()` reports them for any subject.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -201,6 +202,7 @@ def _verify(pattern: bytes, limit: int) -> None:
         raise PatternError(ERR_UNFINISHED)
 
 
+@functools.lru_cache(maxsize=4096)   # a site repeats its patterns from vhost to vhost
 def check(pattern: str, *, server: bool = False) -> PatternError | None:
     """The error httpd would report for `pattern` once a subject lets the matcher reach it.
 
@@ -223,6 +225,7 @@ def check(pattern: str, *, server: bool = False) -> PatternError | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def capture_count(pattern: str) -> int:
     """How many captures `pattern` has, position captures `()` included.
 

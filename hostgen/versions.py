@@ -8,6 +8,8 @@ syntax a release might not know.
 
 from __future__ import annotations
 
+import functools
+
 RELEASES: tuple[str, ...] = tuple(
     [f"5.{minor}" for minor in range(7, 10)]
     + [f"6.{minor}" for minor in range(10)]
@@ -18,6 +20,7 @@ NEWEST = RELEASES[-1]
 Release = tuple[int, int]
 
 
+@functools.lru_cache(maxsize=64)   # asked for every feature of every location
 def parse_release(text: str) -> Release:
     major, minor = text.split(".")
     return int(major), int(minor)
