@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Iterable
 from typing import TextIO
 
@@ -25,15 +26,44 @@ def unified(old: str | None, new: str, old_label: str, new_label: str = "rendere
         return []
     if old is None:
         old, old_label = "", f"{old_label}\t(new file)"
-    lines = difflib.unified_diff(_lines(old), _lines(new), old_label, new_label, n=context,
-                                 lineterm="\n")
+    a, b = _lines(old), _lines(new)
+    # difflib compares every line with every other: leave out the lines both texts start and
+    # end with (as diff(1) does), but for the context, and move the hunks' line numbers back
+    most = min(len(a), len(b))
+    head = max(0, common_lines(a, b, most) - context)
+    tail = max(0, common_lines(a, b, most - head, from_end=True) - context)
+    lines = difflib.unified_diff(a[head:len(a) - tail], b[head:len(b) - tail], old_label,
+                                 new_label, n=context, lineterm="\n")
     out: list[str] = []
     for line in lines:
+        if line.startswith("@@") and head:
+            line = _HUNK.sub(lambda m: f"{m[1]}{int(m[2]) + head}", line)
         if line.endswith("\n"):
             out.append(line)
         else:
             out.extend((line + "\n", NO_NEWLINE))
     return out
+
+
+_HUNK = re.compile(r"([-+])(\d+)")
+
+
+def common_lines(a: list[str], b: list[str], most: int, *, from_end: bool = False) -> int:
+    """How many lines `a` and `b` share from their start (or end), at most `most`: compared
+    a slice of lines at a time, then line by line in the slice that differs."""
+    count, step = 0, 512
+    while count < most:
+        end = min(count + step, most)
+        if from_end:
+            same = a[len(a) - end:len(a) - count] == b[len(b) - end:len(b) - count]
+        else:
+            same = a[count:end] == b[count:end]
+        if not same:
+            while a[-1 - count if from_end else count] == b[-1 - count if from_end else count]:
+                count += 1
+            return count
+        count = end
+    return count
 
 
 def _lines(text: str) -> list[str]:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hostgen import state
 from hostgen.cli import main
@@ -180,6 +183,56 @@ def test_unified_marks_a_missing_final_newline() -> None:
         "--- /etc/x\n", "+++ rendered\n", "@@ -1,2 +1,2 @@\n", " a\n", "-b\n", NO_NEWLINE,
         "+b\n"]
     assert unified("a\n", "a\nb", "/etc/x")[-2:] == ["+b\n", NO_NEWLINE]
+
+
+def apply_patch(old: str, patch: list[str]) -> str:
+    """patch(1) for one file's unified diff, strictly: every context and removed line must be
+    where the hunk header says."""
+    lines = old.split("\n")
+    lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+    out: list[str] = []
+    position = 0
+    body = patch[2:]
+    i = 0
+    while i < len(body):
+        header = re.fullmatch(r"@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@\n", body[i])
+        assert header is not None, body[i]
+        start = int(header[1]) - (0 if header[2] == "0" else 1)
+        out += lines[position:start]
+        position = start
+        i += 1
+        while i < len(body) and not body[i].startswith("@@"):
+            line, i = body[i], i + 1
+            ends = not (i < len(body) and body[i] == NO_NEWLINE)
+            if not ends:
+                i += 1
+            text = line[1:] if ends else line[1:-1]
+            if line[0] in " -":
+                assert lines[position] == text
+                position += 1
+            if line[0] in " +":
+                out.append(text)
+    return "".join(out + lines[position:])
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(["a\n", "b\n", "}\n", "\n", "c"]), max_size=60),
+       st.lists(st.sampled_from(["a\n", "b\n", "}\n", "\n", "d\n", "c"]), max_size=60),
+       st.integers(0, 4))
+def test_unified_is_a_patch_from_old_to_new(old: list[str], new: list[str], context: int) -> None:
+    """Whatever the lines both texts start and end with (left out of the comparison but for
+    the context), the hunks apply where they say."""
+    a, b = "".join(old), "".join(new)
+    patch = unified(a, b, "old", context=context)
+    assert (patch == []) is (a == b)
+    assert a == b or apply_patch(a, patch) == b
+
+
+def test_unified_numbers_hunks_in_the_whole_file() -> None:
+    old = "".join(f"{i}\n" for i in range(1000))
+    assert unified(old, old.replace("500\n", "five hundred\n"), "f")[2:] == [
+        "@@ -498,7 +498,7 @@\n", " 497\n", " 498\n", " 499\n", "-500\n", "+five hundred\n",
+        " 501\n", " 502\n", " 503\n"]
 
 
 def test_unified_keeps_carriage_returns_as_content() -> None:
