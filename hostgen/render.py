@@ -32,6 +32,7 @@ class Output:
     ownership: Ownership
     service: str | None       # rc.d script to reload or restart when the file changes
     action: str | None        # "reload" or "restart"
+    shipped: bool = True      # rendered by hostgen's own template (not a --templates one)
 
 
 class TemplateError(HostgenError):
@@ -64,16 +65,19 @@ def environment(user_templates: Path | None = None) -> jinja2.Environment:
     return env
 
 
-def _render(env: jinja2.Environment, name: str, **context: object) -> str:
+def _render(env: jinja2.Environment, name: str, **context: object) -> tuple[str, bool]:
+    """The text of template `name`, and whether it is a shipped template."""
     try:
-        text = env.get_template(name).render(**context)
+        template = env.get_template(name)
+        text = template.render(**context)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"{exc.filename or name}:{exc.lineno}: {exc.message}") from None
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(f"template {exc.name} not found") from None
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"{name}: {exc.message}") from None
-    return text.replace("\r\n", "\n")
+    shipped = Path(template.filename or "").parent == shipped_templates()
+    return text.replace("\r\n", "\n"), shipped
 
 
 def render(site: Site, user_templates: Path | None = None) -> dict[str, Output]:
@@ -82,8 +86,8 @@ def render(site: Site, user_templates: Path | None = None) -> dict[str, Output]:
 
     def add(path: str, template: str, ownership: Ownership, service: str | None,
             action: str | None, **context: object) -> None:
-        text = _render(env, template, site=site, **context)
-        outputs[path] = Output(path, text, ownership, service, action)
+        text, shipped = _render(env, template, site=site, **context)
+        outputs[path] = Output(path, text, ownership, service, action, shipped)
 
     if site.httpd is not None:
         add("httpd.conf", "httpd.conf.j2", "whole", "httpd", "reload",

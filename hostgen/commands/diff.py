@@ -82,18 +82,25 @@ def compare_semantic(live: list[LiveFile], root: Path) -> dict[str, list[str]]:
     """Per output, its differences in meaning. Both sides are read with the same include
     reader: a fragment's content is compared once, as the fragment itself, not again in every
     server of httpd.conf that includes it."""
-    from hostgen import semantic  # deepdiff and the parsers: only for --semantic (start-up)
+    from hostgen import httpd_delta, semantic  # deepdiff and the parsers: for --semantic only
 
     reader = include_reader(root, {f.name: f.wanted for f in live})
+    # the outline httpd_delta reads is the layout of hostgen's own httpd templates
+    shipped = all(f.output.shipped for f in live if f.name.startswith("httpd."))
     found: dict[str, list[str]] = {}
     for f in live:
+        rendered = f"{f.path} (rendered)"
+        pair = None
         if f.live is None:
             lines = [f"{f.name}: new file"]
         elif f.live == f.wanted:
             lines = []   # the same text, read with the same includes, means the same
         else:
-            old = semantic.structure(f.name, f.live, str(f.path), reader)
-            new = semantic.structure(f.name, f.wanted, f"{f.path} (rendered)", reader)
-            lines = semantic.changes(f.name, old, new)
+            if f.name == "httpd.conf" and shipped:
+                pair = httpd_delta.structures(f.live, f.wanted, str(f.path), rendered, reader)
+            if pair is None:
+                pair = (semantic.structure(f.name, f.live, str(f.path), reader),
+                        semantic.structure(f.name, f.wanted, rendered, reader))
+            lines = semantic.changes(f.name, *pair)
         found[f.name] = [f"{line}\n" for line in lines]
     return found

@@ -234,6 +234,12 @@ class Lexer:
         """How many files are open (1 = only the main file)."""
         return len(self._files)
 
+    def settled(self) -> bool:
+        """Whether only the main file is open and no macro's text is being read."""
+        pending = self._files[-1].pending
+        return (len(self._files) == 1 and not self._expanding
+                and _START_EXPAND not in pending and _DONE_EXPAND not in pending)
+
     def push_file(self, name: str, text: str) -> None:
         """Start reading an included file; httpd puts a newline in front of its text."""
         self._files[-1].unread()  # the rest of this file comes after the included one

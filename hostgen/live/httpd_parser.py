@@ -18,6 +18,7 @@ servers and locations), httpd_checks (checks across servers).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from hostgen.live.httpd_ast import GlobalOption, HttpdConfig, MediaType, Server, TypesEntry
 from hostgen.live.httpd_blocks import Block, ServerState
@@ -26,7 +27,20 @@ from hostgen.live.httpd_grammar import DIRECTIVES, FEATURE_SINCE, Directive
 from hostgen.live.httpd_server import body
 from hostgen.live.httpd_tokens import ReadInclude, TokenStream
 
-__all__ = ["DIRECTIVES", "FEATURE_SINCE", "Directive", "Parser", "ReadInclude", "protocol_bits"]
+__all__ = ["DIRECTIVES", "FEATURE_SINCE", "CutState", "Directive", "Parser", "ReadInclude",
+           "protocol_bits"]
+
+
+@dataclass(frozen=True)
+class CutState:
+    """What a parse carries from one top-level statement to the next that changes how a later
+    one reads (see Parser.cut): macros, the global errdocs and banner, and whether a server
+    block came before (global options record it)."""
+
+    macros: tuple[tuple[str, str], ...]
+    errdocs: str | None
+    no_banner: bool
+    seen_server: bool
 
 
 class Parser(TokenStream):
@@ -45,16 +59,35 @@ class Parser(TokenStream):
         self._sockets = Sockets(version or "7.9")
         self._errdocs: str | None = None
         self._no_banner = False
+        self._cut: int | None = None
+        self.at_cut: CutState | None = None
+
+    def cut(self, line: int) -> None:
+        """Record in `at_cut` the state of the parse at `line` of the main file, if the parse
+        is between two top-level statements there (every token before the line read, none
+        after it, no include or macro text being read); it stays None otherwise."""
+        self._cut = line
 
     def parse(self) -> HttpdConfig:
-        while self.peek().kind != "EOF":
-            if self.peek().kind == "NL":
+        while True:
+            tok = self.peek()
+            if self._cut is not None and tok.line >= self._cut and tok.path == self.path:
+                self._reach_cut(self._cut)
+            if tok.kind == "EOF":
+                break
+            if tok.kind == "NL":
                 self.next()
                 continue
             self._top_item()
             if self.peek().kind != "NL":
                 raise self.syntax()
         return self._config()
+
+    def _reach_cut(self, line: int) -> None:
+        self._cut = None
+        if self.last.path == self.path and self.last.line < line and self.lexer.settled():
+            self.at_cut = CutState(tuple(sorted(self.lexer.macros.items())), self._errdocs,
+                                   self._no_banner, self._seen_server)
 
     def _top_item(self) -> None:
         tok = self.peek()
