@@ -82,8 +82,8 @@ def report(n: int) -> None:
         rows = [("hostgen diff", []), ("hostgen diff --semantic", ["--semantic"])]
         for label, extra in rows:
             row(label, site, root, extra)
-        # hand edits far apart: the common prefix and suffix are short, so the semantic diff
-        # parses nearly every block (httpd_delta reads only those two regions)
+        # hand edits far apart: the semantic diff still parses only the blocks around them
+        # (httpd_delta leaves out the blocks in every run of shared lines)
         conf = root / "httpd.conf"
         text = conf.read_text().replace('root "/htdocs/site3"', 'root "/htdocs/other"', 1)
         last = text.rindex(f'server "site{n - 10}.example.org"')

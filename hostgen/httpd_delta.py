@@ -12,38 +12,43 @@ server block, the next line `}` closes it, and its names (`alias`) and listeners
 or the `include` of a TLS fragment) are lines of their own, one tab in. That holds because no
 string hostgen writes can hold a newline or end its quotes (quoting.py); tests keep it true.
 
+The lines the two files share come in runs (`_equal_runs`: the common start and end, then
+difflib's matches in between); a block is left out only if it lies wholly inside a run.
+
 Why the blocks left out are the same on both sides, and the result exactly that of parsing the
 whole files (a property test compares the two over generated sites and edits):
 
-* Text the files share from their start (the common prefix) is read the same way up to where
-  they differ: same text, same state.
-* Text they share at their end (the common suffix) is read the same way from a top-level
-  statement on if both parses are between statements there with the same macros, global
-  errdocs and banner, and the same "a server came before" (Parser.cut); otherwise, or when the
+* The run at the start of both files is read the same way up to where they differ: same
+  text, same state.
+* Any other run is read the same way from a top-level statement on if both parses are
+  between statements there with the same macros, global errdocs and banner, and the same "a
+  server came before" (Parser.cut, at the first block of the run); otherwise, or when the
   parse of what is kept fails, the caller parses both files whole.
 * Each server block left out is a whole statement in both files, so the statements kept read
   the same without it, but for the checks httpd makes across blocks (httpd_checks.Sockets),
   the "server came before" flag and the keys of the semantic structure. Hence kept: the first
-  server block (the flag); for each listener as written, the first block with it in the
-  common prefix and again in the common suffix (a block compares its listener with the first
+  server block (the flag; it is also the first with its listener); for each listener as
+  written, the first block with it in each run (a block compares its listener with the first
   entry on the same address and port only, and the blocks of the rendered file that share a
-  listener agree with each other, or httpd would refuse it); and every
-  block that shares a name or alias with a block kept or with the text that differs (a
-  server "defined twice" and the order of equal keys). The names of the servers actually
-  parsed are checked against those left out afterwards.
+  listener agree with each other, or httpd would refuse it); and every block that shares a
+  name or alias with a block kept or with the text that differs (a server "defined twice"
+  and the order of equal keys). The names of the servers actually parsed are checked
+  against those left out afterwards.
 """
 
 from __future__ import annotations
 
+import bisect
+import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from hostgen.diffing import common_lines
 from hostgen.errors import LiveFileError
 from hostgen.live import httpd
 from hostgen.live.httpd_ast import HttpdConfig
-from hostgen.live.httpd_parser import Parser
+from hostgen.live.httpd_parser import CutState, Parser
 
 Reader = Callable[[str], str]
 Data = dict[str, httpd.JSON]
@@ -143,56 +148,106 @@ def structures(live: str, rendered: str, live_path: str, rendered_path: str,
         return None
     # lines without their "\n" (httpd counts no other line end); the last one has none
     old, new = live.split("\n"), rendered.split("\n")
-    most = min(len(old), len(new)) - 1
-    prefix = common_lines(old, new, most)
-    suffix = common_lines(old, new, most - prefix, from_end=True)
-    tail = len(new) - suffix   # the rendered file's common suffix starts at this line
-    shift = len(old) - len(new)
-
-    keep = _kept(blocks, prefix, tail, _names_in("\n".join(old[prefix:len(old) - suffix])))
-    skipped = [b for i, b in enumerate(blocks) if i not in keep]
+    runs = _equal_runs(old, new)
+    place = _places(blocks, runs)   # block -> (run, its first line in the live file)
+    differing = _outside(old, runs)
+    keep = _kept(blocks, place, _names_in(differing))
+    skipped = [i for i in range(len(blocks)) if i not in keep]
     if not skipped:
         return None
-    # where the common suffix is read from: checked only when blocks are left out there
-    cut = next((b.first for b in blocks if b.first >= tail), None)
-    if not any(b.first >= tail for b in skipped):
-        cut = None
-    # lines of the blocks left out: in the prefix at the same place, in the suffix shifted
-    ranges_new = [(b.first, b.last + 1) for b in skipped]
-    ranges_old = [(b.first + (shift if b.first >= tail else 0),
-                   b.last + 1 + (shift if b.first >= tail else 0)) for b in skipped]
-    skipped_before_cut = sum(b.last + 1 - b.first for b in skipped if b.first < tail)
+    # where each run with blocks left out is read from (but the one at the start of both
+    # files: the same text from the start is read the same way)
+    first_of_run: dict[int, int] = {}
+    for i in sorted(place):
+        first_of_run.setdefault(place[i][0], i)
+    first_in_run = {place[i][0]: first_of_run[place[i][0]] for i in skipped
+                    if runs[place[i][0]][:2] != (0, 0)}
+    spans_new = [(blocks[i].first, blocks[i].last + 1) for i in skipped]
+    spans_old = [(place[i][1], place[i][1] + blocks[i].last + 1 - blocks[i].first)
+                 for i in skipped]
+    cuts_new = {i: _reduced(blocks[i].first, spans_new) for i in first_in_run.values()}
+    cuts_old = {i: _reduced(place[i][1], spans_old) for i in first_in_run.values()}
     try:
-        old_config, old_cut = _parse(_without(old, ranges_old), live_path, read_include,
-                                     None if cut is None else cut + shift - skipped_before_cut)
-        new_config, new_cut = _parse(_without(new, ranges_new), rendered_path, read_include,
-                                     None if cut is None else cut - skipped_before_cut)
+        old_config, old_at = _parse(_without(old, spans_old), live_path, read_include,
+                                    cuts_old.values())
+        new_config, new_at = _parse(_without(new, spans_new), rendered_path, read_include,
+                                    cuts_new.values())
     except LiveFileError:
         return None
-    if cut is not None and (old_cut is None or old_cut != new_cut):
-        return None
-    left_out = frozenset().union(*(b.names for b in skipped))
+    for i in first_in_run.values():
+        state = old_at.get(cuts_old[i] + 1)
+        if state is None or state != new_at.get(cuts_new[i] + 1):
+            return None
+    left_out = frozenset().union(*(blocks[i].names for i in skipped))
     if not left_out.isdisjoint(_server_names(old_config) | _server_names(new_config)):
         return None
     return httpd.to_semantic(old_config), httpd.to_semantic(new_config)
 
 
-def _kept(blocks: list[Block], prefix: int, tail: int, names: set[str]) -> set[int]:
-    """Indexes of the blocks that are parsed: those in or across the text that differs, the
-    first block, the first with each listener in the common prefix and again in the common
-    suffix (the live file may lack the rendered one's first), those the outline cannot read,
-    and every block sharing a name with one of these or with `names` (of the live text that
-    differs)."""
-    keep: set[int] = set()
-    seen: set[str] = set()
-    in_suffix = False
+Run = tuple[int, int, int]   # first line in the live file, in the rendered file, line count
+
+
+def _equal_runs(old: list[str], new: list[str]) -> list[Run]:
+    """Runs of lines the two files share, in order: the common start and end, and between
+    them what difflib matches (lines without "\n" after them only at the very end)."""
+    most = min(len(old), len(new)) - 1
+    prefix = common_lines(old, new, most)
+    suffix = common_lines(old, new, most - prefix, from_end=True)
+    runs = [(0, 0, prefix)]
+    middle = difflib.SequenceMatcher(None, old[prefix:len(old) - suffix],
+                                     new[prefix:len(new) - suffix], autojunk=True)
+    runs += [(prefix + a, prefix + b, size)
+             for a, b, size in middle.get_matching_blocks() if size]
+    runs.append((len(old) - suffix, len(new) - suffix, suffix))
+    return [run for run in runs if run[2]]
+
+
+def _places(blocks: list[Block], runs: list[Run]) -> dict[int, tuple[int, int]]:
+    """For each block wholly inside a run: that run's index and where the block starts in
+    the live file."""
+    place: dict[int, tuple[int, int]] = {}
+    starts = [run[1] for run in runs]
     for i, block in enumerate(blocks):
-        if block.first >= tail and not in_suffix:
-            in_suffix, seen = True, set()
-        crosses = not (block.last < prefix or block.first >= tail)
-        if i == 0 or crosses or not block.readable or not block.sockets <= seen:
+        r = bisect.bisect_right(starts, block.first) - 1
+        if r >= 0:
+            at_old, at_new, size = runs[r]
+            if block.last < at_new + size:
+                place[i] = (r, block.first - at_new + at_old)
+    return place
+
+
+def _outside(old: list[str], runs: list[Run]) -> str:
+    """The lines of the live file in no run: the text that differs."""
+    parts: list[str] = []
+    position = 0
+    for at_old, _, size in runs:
+        parts += old[position:at_old]
+        position = max(position, at_old + size)
+    parts += old[position:]
+    return "\n".join(parts)
+
+
+def _reduced(line: int, spans: list[tuple[int, int]]) -> int:
+    """Where `line` is once the lines of `spans` before it are left out."""
+    return line - sum(end - first for first, end in spans if end <= line)
+
+
+def _kept(blocks: list[Block], place: dict[int, tuple[int, int]], names: set[str]) -> set[int]:
+    """Indexes of the blocks that are parsed: those in no run of shared lines, the first
+    block, the first with each listener in each run (the live file may lack a block with it
+    before), those the outline cannot read, and every block sharing a name with one of these
+    or with `names` (of the live text that differs)."""
+    keep: set[int] = set()
+    seen: dict[int, set[str]] = {}
+    for i, block in enumerate(blocks):
+        where = place.get(i)
+        if where is None or i == 0 or not block.readable:
             keep.add(i)
-        seen |= block.sockets
+            continue
+        in_run = seen.setdefault(where[0], set())
+        if not block.sockets <= in_run:
+            keep.add(i)
+        in_run |= block.sockets
     by_name: dict[str, list[int]] = {}
     for i, block in enumerate(blocks):
         for name in block.names:
@@ -220,10 +275,9 @@ def _without(lines: list[str], ranges: list[tuple[int, int]]) -> str:
 
 
 def _parse(text: str, path: str, read_include: Reader | None,
-           cut: int | None) -> tuple[HttpdConfig, object]:
+           cuts: Iterable[int]) -> tuple[HttpdConfig, dict[int, CutState]]:
     parser = Parser(text, path, read_include, None)
-    if cut is not None:
-        parser.cut(cut + 1)   # Parser lines are 1-based
+    parser.cut(cut + 1 for cut in cuts)   # Parser lines are 1-based
     config = parser.parse()
     return config, parser.at_cut
 

@@ -77,6 +77,24 @@ def test_a_change_in_one_block_is_read_without_the_others() -> None:
     ]
 
 
+def test_edits_far_apart_leave_out_the_blocks_between_them() -> None:
+    outputs = site(servers(30))
+    rendered = outputs["httpd.conf"].text
+    reader = reader_of(outputs)
+    live = (rendered.replace('root "/htdocs/s2"', 'root "/elsewhere"', 1)
+            .replace('root "/htdocs/s27"', 'root "/old27"', 1))
+    live = live.replace('"/old14/*"', '"/older14/*"')
+    pair = httpd_delta.structures(live, rendered, "live", "rendered", reader)
+    assert pair is not None
+    assert len(pair[0]["servers"]) <= 12   # of 45 blocks  # type: ignore[arg-type]
+    assert semantic.changes("httpd.conf", *pair) == whole(live, rendered, reader) == [
+        'server "s2.example.org": root "/elsewhere" -> "/htdocs/s2"',
+        'server "s14.example.org": location "/older14/*" removed',
+        'server "s14.example.org": location "/old14/*" added',
+        'server "s27.example.org" (egress:80): root "/old27" -> "/htdocs/s27"',
+    ]
+
+
 def test_the_blocks_left_out_are_those_that_cannot_matter() -> None:
     outputs = site(servers(6))
     rendered = outputs["httpd.conf"].text
@@ -94,8 +112,10 @@ def test_the_blocks_left_out_are_those_that_cannot_matter() -> None:
     # in the common prefix (0, and 2 for the TLS include) and in the common suffix (6, 8);
     # the other block of each of their servers (1 with 2, 4 with 5, 7 with 8). s2 is left
     # out.
-    kept = httpd_delta._kept(blocks, prefix=blocks[5].first + 2, tail=blocks[5].last + 1,
-                             names=set())
+    lines = rendered.split("\n")
+    live = [*lines[:blocks[5].first + 2], "\tchanged", *lines[blocks[5].first + 3:]]
+    place = httpd_delta._places(blocks, httpd_delta._equal_runs(live, lines))
+    kept = httpd_delta._kept(blocks, place, names=set())
     assert kept == {0, 1, 2, 4, 5, 6, 7, 8}
 
 

@@ -17,7 +17,7 @@ servers and locations), httpd_checks (checks across servers).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from hostgen.live.httpd_ast import GlobalOption, HttpdConfig, MediaType, Server, TypesEntry
@@ -59,20 +59,20 @@ class Parser(TokenStream):
         self._sockets = Sockets(version or "7.9")
         self._errdocs: str | None = None
         self._no_banner = False
-        self._cut: int | None = None
-        self.at_cut: CutState | None = None
+        self._cuts: list[int] = []
+        self.at_cut: dict[int, CutState] = {}
 
-    def cut(self, line: int) -> None:
-        """Record in `at_cut` the state of the parse at `line` of the main file, if the parse
-        is between two top-level statements there (every token before the line read, none
-        after it, no include or macro text being read); it stays None otherwise."""
-        self._cut = line
+    def cut(self, lines: Iterable[int]) -> None:
+        """Record in `at_cut[line]` the state of the parse at each of `lines` of the main file
+        where the parse is between two top-level statements (every token before the line
+        read, none after it, no include or macro text being read); the others stay out."""
+        self._cuts = sorted(lines)
 
     def parse(self) -> HttpdConfig:
         while True:
             tok = self.peek()
-            if self._cut is not None and tok.line >= self._cut and tok.path == self.path:
-                self._reach_cut(self._cut)
+            while self._cuts and tok.line >= self._cuts[0] and tok.path == self.path:
+                self._reach_cut(self._cuts.pop(0))
             if tok.kind == "EOF":
                 break
             if tok.kind == "NL":
@@ -84,10 +84,9 @@ class Parser(TokenStream):
         return self._config()
 
     def _reach_cut(self, line: int) -> None:
-        self._cut = None
         if self.last.path == self.path and self.last.line < line and self.lexer.settled():
-            self.at_cut = CutState(tuple(sorted(self.lexer.macros.items())), self._errdocs,
-                                   self._no_banner, self._seen_server)
+            self.at_cut[line] = CutState(tuple(sorted(self.lexer.macros.items())),
+                                         self._errdocs, self._no_banner, self._seen_server)
 
     def _top_item(self) -> None:
         tok = self.peek()
