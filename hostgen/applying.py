@@ -166,9 +166,13 @@ def _run_validator(command: list[str]) -> None:
         raise Refused(f"validator '{shown}' did not finish in {VALIDATOR_TIMEOUT}s; "
                       "nothing written") from None
     if done.returncode != 0:
-        said = (done.stderr + done.stdout).strip()
-        raise Refused(f"validator '{shown}' failed (exit {done.returncode})"
-                      + (f": {said}" if said else "") + "; nothing written")
+        raise Refused(f"validator '{shown}' {_failure(done)}; nothing written")
+
+
+def _failure(done: subprocess.CompletedProcess[str]) -> str:
+    """`failed (exit N): what it printed`, for a command that failed."""
+    said = (done.stderr + done.stdout).strip()
+    return f"failed (exit {done.returncode})" + (f": {said}" if said else "")
 
 
 # ---- writing -------------------------------------------------------------------------------
@@ -218,6 +222,4 @@ def _rcctl(action: str, service: str) -> None:
         raise HostgenError(f"rcctl not found, {service} not {action}ed; the files are "
                            "written") from None
     if done.returncode != 0:
-        said = (done.stderr + done.stdout).strip()
-        raise HostgenError(f"rcctl {action} {service} failed (exit {done.returncode})"
-                           + (f": {said}" if said else "") + "; the files are written")
+        raise HostgenError(f"rcctl {action} {service} {_failure(done)}; the files are written")

@@ -65,6 +65,18 @@ def servers(count: int, tls: tuple[bool, ...] = (False, True)) -> list[dict[str,
 
 # ---- examples ------------------------------------------------------------------------------
 
+def ten_servers() -> tuple[str, httpd_delta.Reader]:
+    """The rendered httpd.conf of servers(10) (15 blocks) and its include reader."""
+    outputs = site(servers(10))
+    return outputs["httpd.conf"].text, reader_of(outputs)
+
+
+def before_server(text: str, number: int, statement: str) -> str:
+    """`text` with the line(s) of `statement` before server sNUMBER's first block."""
+    opening = f'server "s{number}.example.org"'
+    return text.replace(opening, f"{statement}\n{opening}", 1)
+
+
 def test_a_change_in_one_block_is_read_without_the_others() -> None:
     outputs = site(servers(20))
     rendered = outputs["httpd.conf"].text
@@ -120,11 +132,9 @@ def test_the_blocks_left_out_are_those_that_cannot_matter() -> None:
 
 
 def test_a_live_server_named_like_a_block_left_out_keeps_that_block() -> None:
-    outputs = site(servers(10))
-    rendered = outputs["httpd.conf"].text
-    reader = reader_of(outputs)
-    extra = 'server "s8.example.org" {\n\tlisten on egress port 8080\n}\n'
-    live = rendered.replace('server "s4.example.org"', extra + '\nserver "s4.example.org"', 1)
+    rendered, reader = ten_servers()
+    live = before_server(rendered, 4,
+                         'server "s8.example.org" {\n\tlisten on egress port 8080\n}\n')
     assert delta(live, rendered, reader) == whole(live, rendered, reader) == [
         'server "s8.example.org" (egress:8080) removed']
 
@@ -132,12 +142,9 @@ def test_a_live_server_named_like_a_block_left_out_keeps_that_block() -> None:
 def test_a_name_the_outline_cannot_see_in_the_live_text_is_found_after_the_parse() -> None:
     """An alias indented with spaces is not a line of the rendered layout: the blocks of that
     name are left out at first, and the names parsed make the delta decline."""
-    outputs = site(servers(10))
-    rendered = outputs["httpd.conf"].text
-    reader = reader_of(outputs)
-    extra = ('server "new.example.org" {\n    alias "www.s8.example.org"\n'
-             "\tlisten on egress port 80\n}\n")
-    live = rendered.replace('server "s4.example.org"', extra + '\nserver "s4.example.org"', 1)
+    rendered, reader = ten_servers()
+    live = before_server(rendered, 4, 'server "new.example.org" {\n    alias "www.s8.example.org"\n'
+                                      "\tlisten on egress port 80\n}\n")
     assert whole(live, rendered, reader) == (
         'live:162: server "www.s8.example.org" defined twice')
     assert delta(live, rendered, reader) is None
@@ -146,30 +153,23 @@ def test_a_name_the_outline_cannot_see_in_the_live_text_is_found_after_the_parse
 def test_a_conflict_with_a_block_left_out_is_httpd_s_error() -> None:
     """A hand-written TLS block that disagrees with the first TLS block on its socket: httpd
     refuses the file; the delta declines and the whole parse says why."""
-    outputs = site(servers(10))
-    rendered = outputs["httpd.conf"].text
-    reader = reader_of(outputs)
-    extra = ('server "other.example.org" {\n\tinclude "/etc/httpd.web.tls"\n'
-             '\ttls ciphers "HIGH"\n}\n')
-    live = rendered.replace('server "s6.example.org"', extra + '\nserver "s6.example.org"', 1)
+    rendered, reader = ten_servers()
+    live = before_server(rendered, 6, 'server "other.example.org" {\n'
+                                      '\tinclude "/etc/httpd.web.tls"\n\ttls ciphers "HIGH"\n}\n')
     assert whole(live, rendered, reader) == (
         'live:114: server "other.example.org": tls configuration mismatch on same address/port')
     assert delta(live, rendered, reader) is None
 
 
 def test_a_macro_defined_in_the_text_that_differs_declines() -> None:
-    outputs = site(servers(10))
-    rendered = outputs["httpd.conf"].text
-    reader = reader_of(outputs)
-    live = rendered.replace('server "s5.example.org"', 'x = "1"\nserver "s5.example.org"', 1)
+    rendered, reader = ten_servers()
+    live = before_server(rendered, 5, 'x = "1"')
     assert whole(live, rendered, reader) == []
     assert delta(live, rendered, reader) is None
 
 
 def test_a_block_left_open_declines_and_the_whole_parse_reports_it() -> None:
-    outputs = site(servers(10))
-    rendered = outputs["httpd.conf"].text
-    reader = reader_of(outputs)
+    rendered, reader = ten_servers()
     live = rendered.replace('\tlocation "/private/*" {\n\t\tblock\n\t}\n}\n\nserver "s5',
                             '\tlocation "/private/*" {\n\t\tblock\n\t}\n\nserver "s5', 1)
     assert delta(live, rendered, reader) is None
