@@ -58,8 +58,8 @@ def wall(argv: list[str], runs: int = 3) -> float:
 def phases(site: Path, root: Path, semantic: bool) -> dict[str, float]:
     from hostgen.commands import diff
     from hostgen.commands._common import load
-    from hostgen.liveview import read_root
-    from hostgen.render import render
+    from hostgen.host.liveview import read_root
+    from hostgen.render.outputs import render
 
     t0 = time.perf_counter()
     outputs = render(load(str(site)).site)

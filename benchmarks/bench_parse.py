@@ -23,9 +23,9 @@ from gen_site import site_yaml  # noqa: E402
 
 from hostgen.cli import tune_gc  # noqa: E402
 from hostgen.live import httpd  # noqa: E402
-from hostgen.loader import load_text  # noqa: E402
-from hostgen.render import render  # noqa: E402
-from hostgen.validate import validate  # noqa: E402
+from hostgen.render.outputs import render  # noqa: E402
+from hostgen.site.loader import load_text  # noqa: E402
+from hostgen.site.validate import validate  # noqa: E402
 
 
 def best(function: Callable[[], object], runs: int = 5) -> float:

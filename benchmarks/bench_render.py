@@ -22,10 +22,10 @@ def measure(n: int) -> dict[str, float]:
     """Runs in the child interpreter."""
     started = time.perf_counter()
     from hostgen.cli import tune_gc
-    from hostgen.files import write_atomic
-    from hostgen.loader import load_text
-    from hostgen.render import render
-    from hostgen.validate import validate
+    from hostgen.host.files import write_atomic
+    from hostgen.render.outputs import render
+    from hostgen.site.loader import load_text
+    from hostgen.site.validate import validate
     imported = time.perf_counter()
 
     sys.path.insert(0, str(HERE))

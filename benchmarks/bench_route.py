@@ -16,8 +16,8 @@ import argparse
 import random
 import time
 
+from hostgen.httpd.simulate import build_table, request_from_url, simulate
 from hostgen.live.httpd import parse
-from hostgen.simulate import build_table, request_from_url, simulate
 
 SERVER = """\
 server "site{i}.example.org" {{

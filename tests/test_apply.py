@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from hostgen import applying
 from hostgen.cli import main
-from hostgen.files import backup, backups_of, locked, write_atomic
+from hostgen.host import applying
+from hostgen.host.files import backup, backups_of, locked, write_atomic
 
 FAKEROOT = Path(__file__).parent / "fakeroot"
 SITE = str(FAKEROOT / "site.yaml")

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hostgen import state
 from hostgen.cli import main
-from hostgen.diffing import NO_NEWLINE, colorize, unified, wants_color
+from hostgen.host import state
+from hostgen.host.diffing import NO_NEWLINE, colorize, unified, wants_color
 
 FAKEROOT = Path(__file__).parent / "fakeroot"
 SITE = str(FAKEROOT / "site.yaml")

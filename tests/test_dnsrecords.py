@@ -6,8 +6,8 @@ import pki
 import pytest
 from cryptography import x509
 
-from hostgen import dnsrecords as dr
-from hostgen import tlsmaterial as tm
+from hostgen.tls import dnsrecords as dr
+from hostgen.tls import tlsmaterial as tm
 
 
 @pytest.fixture(scope="session")

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from hostgen.expectations import run_expectations
-from hostgen.model import Expectation
-from hostgen.site import LoadedSite, load_site
+from hostgen.checks.expectations import run_expectations
+from hostgen.site.load import LoadedSite, load_site
+from hostgen.site.model import Expectation
 
 ROOT = Path(__file__).resolve().parent.parent
 

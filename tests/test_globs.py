@@ -1,4 +1,5 @@
-"""hostgen.globs: OpenBSD fnmatch(3) with FNM_CASEFOLD, as httpd uses it (httpd-conf.md 3.3/3.4)."""
+"""hostgen.httpd.globs: OpenBSD fnmatch(3) with FNM_CASEFOLD, as httpd uses it
+(httpd-conf.md 3.3/3.4)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import sys
 
 import pytest
 
-from hostgen.globs import fnmatch_casefold
+from hostgen.httpd.globs import fnmatch_casefold
 
 CASES = [
     # httpd-conf.md 3.3: server names

@@ -11,14 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hostgen import httpd_delta, semantic
 from hostgen.errors import LiveFileError
+from hostgen.host import httpd_delta, semantic
+from hostgen.host.liveview import include_reader
 from hostgen.live import httpd
-from hostgen.liveview import include_reader
-from hostgen.loader import load_text
-from hostgen.problems import has_errors
-from hostgen.render import Output, render
-from hostgen.validate import validate
+from hostgen.render.outputs import Output, render
+from hostgen.site.loader import load_text
+from hostgen.site.problems import has_errors
+from hostgen.site.validate import validate
 
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -335,7 +335,7 @@ def test_diff_reads_the_outline_of_the_shipped_httpd_templates_only(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
         template: str | None, delta_used: bool) -> None:
     from hostgen.cli import main
-    from hostgen.render import shipped_templates
+    from hostgen.render.outputs import shipped_templates
 
     calls: list[str] = []
     original = httpd_delta.structures

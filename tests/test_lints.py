@@ -1,4 +1,4 @@
-"""hostgen.rules.lints: shadowed-location, glob-like-pattern, redirect-loop; `silence:`."""
+"""hostgen.checks.lints: shadowed-location, glob-like-pattern, redirect-loop; `silence:`."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from hostgen.rules.lints import check_lints
-from hostgen.simulate.coverage import covers, glob_tokens, lua_exact, lua_superset
-from hostgen.site import load_site
+from hostgen.checks.lints import check_lints
+from hostgen.httpd.simulate.coverage import covers, glob_tokens, lua_exact, lua_superset
+from hostgen.site.load import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -672,7 +672,7 @@ def test_types_duplicates() -> None:
 
 def test_keyword_table_matches_the_7_6_list() -> None:
     listed = set(
-        "access alias authenticate auto backlog block body buffer ca certificate chroot ciphers "
+        "access alias authenticate auto backlog block body buffer ca certificate chroot ciphers "  # noqa: SIM905
         "client combined common connection crl default dhe directory drop ecdhe errdocs error "
         "fastcgi forwarded found gzip-static hsts include index ip key lifetime listen location "
         "log logdir match max max-age no nodelay not ocsp on optional param pass port prefork "

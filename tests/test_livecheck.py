@@ -12,9 +12,9 @@ from pathlib import Path
 import pki
 import pytest
 
-from hostgen import tlsmaterial as tm
-from hostgen.livecheck import check_live, read_live
-from hostgen.site import load_site
+from hostgen.site.load import load_site
+from hostgen.tls import tlsmaterial as tm
+from hostgen.tls.livecheck import check_live, read_live
 
 NOW = datetime.now(UTC) + timedelta(minutes=5)  # after the test certificates were made
 

@@ -1,4 +1,4 @@
-"""hostgen.patterns: httpd's `location match` patterns (patterns.c; httpd-conf.md 3.8, 4)."""
+"""hostgen.httpd.patterns: httpd's `location match` patterns (patterns.c; httpd-conf.md 3.8, 4)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lupa import lua53  # type: ignore[import-untyped]
 
-from hostgen.patterns import (
+from hostgen.httpd.patterns import (
     Found,
     PatternError,
     capture_count,
@@ -466,7 +466,7 @@ def lua_outcome(pattern: bytes, subject: bytes) -> Outcome:
 
 
 def our_outcome(pattern: bytes, subject: bytes) -> Outcome:
-    """hostgen.patterns.find in the same form, with captured text as bytes."""
+    """hostgen.httpd.patterns.find in the same form, with captured text as bytes."""
     try:
         found = find(_text(pattern), _text(subject))
     except PatternError as error:

@@ -18,10 +18,11 @@ from hostgen.live import dkimproxy as live_dkimproxy
 from hostgen.live import httpd as live_httpd
 from hostgen.live import rcconf
 from hostgen.live import resolvconf as live_resolvconf
-from hostgen.loader import Loaded, Positions
-from hostgen.quoting import UnsafeValue, httpd_quote, httpd_word, plain_value, shell_arg
-from hostgen.render import render
-from hostgen.validate import validate
+from hostgen.render.outputs import render
+from hostgen.render.quoting import UnsafeValue, httpd_quote, httpd_word, plain_value, shell_arg
+from hostgen.site.loader import Loaded
+from hostgen.site.problems import Positions
+from hostgen.site.validate import validate
 
 # Text with everything that has meaning somewhere: quotes, backslashes, comment and macro
 # characters, braces, blanks, control characters, line ends and non-ASCII.

@@ -11,14 +11,15 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from hostgen import layout, semantic
+from hostgen.host import semantic
+from hostgen.host.liveview import include_reader, wanted_text
 from hostgen.live import rcconf, resolvconf
-from hostgen.liveview import include_reader, wanted_text
-from hostgen.loader import load_text
-from hostgen.model import Site
-from hostgen.problems import has_errors
-from hostgen.render import Output, render
-from hostgen.validate import validate
+from hostgen.render.outputs import Output, render
+from hostgen.site import layout
+from hostgen.site.loader import load_text
+from hostgen.site.model import Site
+from hostgen.site.problems import has_errors
+from hostgen.site.validate import validate
 
 SETTINGS = settings(max_examples=100, deadline=None,
                     suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])

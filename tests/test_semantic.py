@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from hostgen import semantic
 from hostgen.cli import main
+from hostgen.host import semantic
 
 FAKEROOT = Path(__file__).parent / "fakeroot"
 SITE_TEXT = (FAKEROOT / "site.yaml").read_text()

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from hostgen.httpd.simulate import Answer, Table, build_table, request_from_url, simulate
 from hostgen.live.httpd import parse
-from hostgen.simulate import Answer, Table, build_table, request_from_url, simulate
 
 # httpd-conf.md 6.1, verbatim
 REFERENCE = r"""

@@ -1,4 +1,4 @@
-"""hostgen.simulate.encoding: httpd.c's url_decode, url_encode, canonicalize_path;
+"""hostgen.httpd.simulate.encoding: httpd.c's url_decode, url_encode, canonicalize_path;
 server_root_strip; strtonum (httpd-conf.md 3.2, 3.8, 3.9)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hostgen.simulate.encoding import (
+from hostgen.httpd.simulate.encoding import (
     canonicalize_path,
     root_strip,
     strtonum,

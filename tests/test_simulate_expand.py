@@ -1,4 +1,5 @@
-"""hostgen.simulate.expand: server_expand_http() (httpd-conf.md 3.8), substring quirks included."""
+"""hostgen.httpd.simulate.expand: server_expand_http() (httpd-conf.md 3.8),
+substring quirks included."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import string
 
 import pytest
 
-from hostgen.simulate.expand import BLOCK_SIZE, REWRITE_SIZE, Context, expand
+from hostgen.httpd.simulate.expand import BLOCK_SIZE, REWRITE_SIZE, Context, expand
 
 
 def context(**changes: object) -> Context:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from hostgen.httpd.simulate import Answer, Disk, Table, build_table, request_from_url, simulate
 from hostgen.live.httpd import parse
-from hostgen.simulate import Answer, Disk, Table, build_table, request_from_url, simulate
 
 CONFIG = """\
 server "site" {

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from hostgen.httpd.simulate import BadUrl, Request, Table, build_table, request_from_url, simulate
 from hostgen.live.httpd import parse
-from hostgen.simulate import BadUrl, Request, Table, build_table, request_from_url, simulate
 
 CONFIG = """\
 server "default" {

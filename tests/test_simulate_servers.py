@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from hostgen.httpd.simulate import Answer, Table, build_table, request_from_url, simulate
 from hostgen.live.httpd import parse
-from hostgen.simulate import Answer, Table, build_table, request_from_url, simulate
 
 
 def table_of(text: str) -> Table:
@@ -97,7 +97,7 @@ def test_nothing_listening_and_tls_mismatch() -> None:
 
 
 def test_no_host_header() -> None:
-    from hostgen.simulate.request import Request
+    from hostgen.httpd.simulate.request import Request
     table = table_of('server "a" {\n listen on egress port 80\n}\n')
     http11 = simulate(table, Request("/", None, 80, False))[0]
     assert http11.outcome.status == 400

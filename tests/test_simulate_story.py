@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from hostgen.simulate import Answer, request_from_url, simulate
-from hostgen.simulate.sources import SiteSource, from_site
-from hostgen.site import load_site
+from hostgen.httpd.simulate import Answer, request_from_url, simulate
+from hostgen.httpd.simulate.sources import SiteSource, from_site
+from hostgen.site.load import load_site
 
 SITE = Path(__file__).resolve().parent.parent / "site.yaml"
 

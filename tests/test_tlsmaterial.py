@@ -7,7 +7,7 @@ import pki
 import pytest
 from cryptography import x509
 
-from hostgen import tlsmaterial as tm
+from hostgen.tls import tlsmaterial as tm
 
 
 @pytest.fixture(scope="session")

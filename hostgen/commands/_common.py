@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from hostgen.site import LoadedSite, load_site
+from hostgen.site.load import LoadedSite, load_site
 
 
 def add_site_argument(parser: argparse.ArgumentParser, *, positional: bool) -> None:

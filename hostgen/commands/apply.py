@@ -5,15 +5,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from hostgen import state as statefile
-from hostgen.applying import ApplyOptions, apply
 from hostgen.commands._common import (
     add_root_arguments,
     add_site_argument,
     add_templates_argument,
     load,
 )
-from hostgen.render import render
+from hostgen.host import state as statefile
+from hostgen.host.applying import ApplyOptions, apply
+from hostgen.render.outputs import render
 
 DESCRIPTION = """\
 Write every file SITE describes that differs from the live one under ROOT (default /etc).

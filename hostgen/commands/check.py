@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from hostgen.checks.expectations import run_expectations
+from hostgen.checks.lints import check_lints
 from hostgen.errors import HostgenError
-from hostgen.expectations import run_expectations
-from hostgen.livecheck import check_live
-from hostgen.loader import Positions
-from hostgen.model import Site
-from hostgen.problems import Problem, format_problems, has_errors
-from hostgen.rules.lints import check_lints
-from hostgen.site import LoadedSite, check_site_file
+from hostgen.site.load import LoadedSite, check_site_file
+from hostgen.site.model import Site
+from hostgen.site.problems import Positions, Problem, format_problems, has_errors
+from hostgen.tls.livecheck import check_live
 
 DESCRIPTION = """\
 Validate SITE without writing anything. Every problem is printed at once, sorted, as

@@ -6,16 +6,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from hostgen import state as statefile
 from hostgen.commands._common import (
     add_root_arguments,
     add_site_argument,
     add_templates_argument,
     load,
 )
-from hostgen.diffing import colorize, unified, wants_color
-from hostgen.liveview import LiveFile, check_root, include_reader, read_root
-from hostgen.render import render
+from hostgen.host import state as statefile
+from hostgen.host.diffing import colorize, unified, wants_color
+from hostgen.host.liveview import LiveFile, check_root, include_reader, read_root
+from hostgen.render.outputs import render
 
 DESCRIPTION = """\
 Compare every file SITE describes with the live file under ROOT (default /etc), as a unified
@@ -82,7 +82,10 @@ def compare_semantic(live: list[LiveFile], root: Path) -> dict[str, list[str]]:
     """Per output, its differences in meaning. Both sides are read with the same include
     reader: a fragment's content is compared once, as the fragment itself, not again in every
     server of httpd.conf that includes it."""
-    from hostgen import httpd_delta, semantic  # deepdiff and the parsers: for --semantic only
+    from hostgen.host import (
+        httpd_delta,  # deepdiff and the parsers: for --semantic only
+        semantic,
+    )
 
     reader = include_reader(root, {f.name: f.wanted for f in live})
     # the outline httpd_delta reads is the layout of hostgen's own httpd templates

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from cryptography import x509
 
-from hostgen import dnsrecords as dr
-from hostgen import tlsmaterial as tm
 from hostgen.commands._common import add_site_argument, load
-from hostgen.livecheck import GLOB, read_live, server_names
-from hostgen.model import Site
-from hostgen.problems import Loc, Problem
+from hostgen.site.model import Site
+from hostgen.site.problems import Loc, Problem
+from hostgen.tls import dnsrecords as dr
+from hostgen.tls import tlsmaterial as tm
+from hostgen.tls.livecheck import GLOB, read_live, server_names
 
 DESCRIPTION = """\
 Print the DNS records the host needs, computed from the files site.yaml names (read under ROOT):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from hostgen.patterns import PatternError, check, match
+from hostgen.httpd.patterns import PatternError, check, match
 
 DESCRIPTION = """\
 Try a `location match` pattern on request paths the way OpenBSD httpd matches it,

@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 from hostgen.commands._common import add_site_argument, add_templates_argument, load
-from hostgen.files import write_atomic
-from hostgen.render import render
+from hostgen.host.files import write_atomic
+from hostgen.render.outputs import render
 
 DESCRIPTION = """\
 Validate SITE and write every file it describes under DIR, laid out as under / \

@@ -9,9 +9,9 @@ import re
 from pathlib import Path
 
 from hostgen.commands._common import load
-from hostgen.simulate import BadUrl, Disk, request_from_url, simulate
-from hostgen.simulate.report import as_json, text
-from hostgen.simulate.sources import Source, from_config, from_site
+from hostgen.httpd.simulate import BadUrl, Disk, request_from_url, simulate
+from hostgen.httpd.simulate.report import as_json, text
+from hostgen.httpd.simulate.sources import Source, from_config, from_site
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from hostgen.model import Site
+from hostgen.site.model import Site
 
 
 def schema() -> dict[str, object]:

@@ -1,0 +1,16 @@
+"""Stage 1, site.yaml in: load (positions kept) -> validate (the pydantic model, then the
+cross-field rules) -> a LoadedSite, or every problem at once.
+
+    loaded = load_site(path)     # raises InvalidSite with every positioned problem
+
+Modules: loader (YAML with positions), problems (positioned problems and the position types),
+model + types + versions (the inert site model and its release gates), validate + rules/ (the
+cross-field rules), layout (how servers become httpd server blocks, which the rules check before
+anything is rendered), load (the verbs below). Imports nothing from a later stage.
+"""
+
+from __future__ import annotations
+
+from hostgen.site.load import LoadedSite, check_site_file, load_site, read_text
+
+__all__ = ["LoadedSite", "check_site_file", "load_site", "read_text"]

@@ -1,0 +1,52 @@
+"""site.yaml -> load (positions kept) -> validate -> a LoadedSite, or every problem at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from hostgen.errors import HostgenError, InvalidSite
+from hostgen.site.loader import load_text
+from hostgen.site.model import Site
+from hostgen.site.problems import Positions, Problem, format_problems, has_errors
+from hostgen.site.validate import validate
+
+
+@dataclass(frozen=True)
+class LoadedSite:
+    path: Path
+    filename: str            # as the user named it: what problems are reported against
+    site: Site
+    positions: Positions
+    warnings: list[Problem]
+
+    def format(self, problems: list[Problem]) -> list[str]:
+        return format_problems(problems, self.positions, self.filename)
+
+
+def read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise HostgenError(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise HostgenError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+
+
+def check_site_file(path: Path) -> tuple[Site | None, list[Problem], Positions]:
+    """Every problem of the file, the model when there is no error, and the positions."""
+    loaded = load_text(read_text(path))
+    site, problems = validate(loaded)
+    return site, problems, loaded.positions
+
+
+def load_site(path: Path) -> LoadedSite:
+    """The validated site, or InvalidSite carrying every positioned problem."""
+    site, problems, positions = check_site_file(path)
+    filename = str(path)
+    if site is None or has_errors(problems):
+        lines = format_problems(problems, positions, filename)
+        raise InvalidSite(filename, lines, sum(p.level == "error" for p in problems))
+    return LoadedSite(path, filename, site, positions, problems)

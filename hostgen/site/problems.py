@@ -1,0 +1,94 @@
+"""Problems are values with positions (after yamllint's LintProblem).
+
+A problem carries its path in the data (`loc`); only the reporter turns that into
+`site.yaml:12:7` through the positions the loader kept. Everything is collected and reported at
+once, sorted by position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, NamedTuple
+
+Loc = tuple[str | int, ...]
+Level = Literal["error", "warning"]
+
+
+class Mark(NamedTuple):
+    """A 1-based line and column in the loaded file."""
+
+    line: int
+    col: int
+
+
+@dataclass
+class Positions:
+    """Where each key and value of the document stands, by its path in the data.
+
+    `value(loc)` is where the value at `loc` starts; `key(loc)` where its key starts (the
+    value's position for list items). Both fall back to the nearest enclosing path that is
+    known, so a problem about something missing points at its parent."""
+
+    # the parser's own marks (0-based), made Marks when asked for: most are never asked for
+    values: dict[Loc, Any] = field(default_factory=dict)
+    keys: dict[Loc, Any] = field(default_factory=dict)
+
+    def value(self, loc: Loc) -> Mark:
+        return self._nearest(self.values, loc)
+
+    def key(self, loc: Loc) -> Mark:
+        if loc in self.keys:
+            return from_parser(self.keys[loc])
+        return self._nearest(self.values, loc)
+
+    @staticmethod
+    def _nearest(table: dict[Loc, Any], loc: Loc) -> Mark:
+        for end in range(len(loc), -1, -1):
+            mark = table.get(loc[:end])
+            if mark is not None:
+                return from_parser(mark)
+        return Mark(1, 1)
+
+
+def from_parser(mark: Any) -> Mark:
+    return mark if isinstance(mark, Mark) else Mark(mark.line + 1, mark.column + 1)
+
+
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or doubtful) in the input.
+
+    `at` says whether the position is that of the key (unknown keys, duplicates, a missing
+    child) or of the value. `mark` overrides both when the loader knows the exact spot."""
+
+    loc: Loc
+    message: str
+    level: Level = "error"
+    rule: str | None = None
+    at: Literal["key", "value"] = "value"
+    mark: Mark | None = None
+
+
+def position(problem: Problem, positions: Positions) -> Mark:
+    if problem.mark is not None:
+        return problem.mark
+    if problem.at == "key":
+        return positions.key(problem.loc)
+    return positions.value(problem.loc)
+
+
+def format_problems(problems: list[Problem], positions: Positions, filename: str) -> list[str]:
+    """`FILE:LINE:COL: level: message (rule)`, sorted by position, duplicates dropped."""
+    lines: dict[tuple[int, int, int, str], None] = {}
+    for problem in problems:
+        mark = position(problem, positions)
+        rule = f" ({problem.rule})" if problem.rule else ""
+        text = f"{filename}:{mark.line}:{mark.col}: {problem.level}: {problem.message}{rule}"
+        lines[(mark.line, mark.col, 0 if problem.level == "error" else 1, text)] = None
+    return [key[3] for key in sorted(lines)]
+
+
+def has_errors(problems: list[Problem]) -> bool:
+    return any(p.level == "error" for p in problems)
