@@ -26,6 +26,7 @@ STAGES: dict[str, int] = {
     "hostgen.httpd.simulate": 4,
     "hostgen.checks": 5,
     "hostgen.host": 5,
+    "hostgen.adopt": 6,
     "hostgen.commands": 9,
     "hostgen.cli": 9,
     "hostgen.__main__": 10,
@@ -86,8 +87,8 @@ def test_no_relative_imports() -> None:
 
 def test_the_top_level_lists_the_pipeline() -> None:
     top = sorted(p.name for p in PACKAGE.iterdir() if not p.name.startswith("__pycache__"))
-    assert top == ["__init__.py", "__main__.py", "checks", "cli.py", "commands", "errors.py",
-                   "host", "httpd", "live", "render", "site", "tls"]
+    assert top == ["__init__.py", "__main__.py", "adopt", "checks", "cli.py", "commands",
+                   "errors.py", "host", "httpd", "live", "render", "site", "tls"]
 
 
 def test_the_detector_sees_a_backward_import() -> None:
