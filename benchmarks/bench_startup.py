@@ -1,0 +1,84 @@
+"""Start-up: wall time of whole commands in fresh processes, side by side with the import floor.
+
+    .venv/bin/python benchmarks/bench_startup.py [--rounds N] [--vhosts N]
+
+The floor is `python -c 'import pydantic, jinja2, ruamel.yaml'`: what any command that loads,
+validates and renders a site must pay before hostgen's own code runs. Measured in the same run
+as `hostgen render` and `hostgen check` of the shipped site.yaml (the story host) and of a
+generated site (benchmarks/gen_site.py, 1000 vhosts by default). The commands run interleaved,
+one of each per round, so a busy machine slows them alike; each figure is the best of its
+rounds (what the machine can do, the noise of other processes removed), and the ratio is to the
+floor's best. Targets (issue 14): the story within 1.5x of the floor, 1000 vhosts within 5x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from gen_site import site_yaml  # noqa: E402
+
+FLOOR = [sys.executable, "-c", "import pydantic, jinja2, ruamel.yaml"]
+HOSTGEN = [sys.executable, "-m", "hostgen"]
+
+
+def commands(folder: Path, vhosts: int) -> dict[str, tuple[list[str], float]]:
+    """name -> (argv, target ratio to the floor)."""
+    big = folder / "site.yaml"
+    big.write_text(site_yaml(vhosts))
+    story = REPO / "site.yaml"
+    return {
+        "floor (import pydantic, jinja2, ruamel.yaml)": (FLOOR, 1.0),
+        "render story site.yaml": ([*HOSTGEN, "render", str(story), "--out",
+                                    str(folder / "story")], 1.5),
+        "check story site.yaml": ([*HOSTGEN, "check", str(story)], 1.5),
+        f"render {vhosts} vhosts": ([*HOSTGEN, "render", str(big), "--out",
+                                     str(folder / "big")], 5.0),
+        f"check {vhosts} vhosts": ([*HOSTGEN, "check", str(big)], 5.0),
+    }
+
+
+def run_once(argv: list[str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(argv, capture_output=True, cwd=REPO, check=False)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} exited {done.returncode}:\n"
+                         f"{done.stdout.decode()}{done.stderr.decode()}")
+    return elapsed
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--vhosts", type=int, default=1000)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        table = commands(Path(tmp), args.vhosts)
+        times: dict[str, list[float]] = {name: [] for name in table}
+        for _ in range(args.rounds):
+            for name, (command, _target) in table.items():
+                times[name].append(run_once(command))
+    floor = min(next(iter(times.values())))
+    print(f"{'command':<46} {'best s':>7} {'median s':>8} {'x floor':>8} {'target':>7}")
+    for name, (_command, target) in table.items():
+        best = min(times[name])
+        ratio = best / floor
+        verdict = "" if name.startswith("floor") else ("ok" if ratio <= target else "MISSED")
+        print(f"{name:<46} {best:>7.3f} {statistics.median(times[name]):>8.3f} {ratio:>7.2f}x "
+              f"{target:>6.1f}x {verdict}")
+    print(f"best and median of {args.rounds} rounds, each command in a fresh process; "
+          "ratios are best / floor's best")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
