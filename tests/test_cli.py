@@ -114,7 +114,7 @@ def test_malformed_files_are_positioned(content: bytes, expected: str, tmp_path:
     code, out, err = run(capsys, "render")
     assert code == 2
     assert err.splitlines()[0] == expected
-    assert not Path("build").exists()
+    assert not Path("rendered").exists()
 
 
 def test_unreadable_and_binary_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
