@@ -11,7 +11,6 @@ from hostgen.errors import HostgenError
 from hostgen.site.load import LoadedSite, validate_file
 from hostgen.site.problems import Positions, Problem, format_problems, has_errors
 from hostgen.site.validate import Validated
-from hostgen.tls.livecheck import check_live
 
 DESCRIPTION = """\
 Validate SITE without writing anything. Every problem is printed at once, sorted, as
@@ -89,5 +88,7 @@ def extra_checks(args: argparse.Namespace, result: Validated,
     loaded = LoadedSite(Path(args.site), args.site, result.site, positions, [])
     problems = [*check_lints(result.site), *run_expectations(loaded)]
     if args.live is not None:
+        from hostgen.tls.livecheck import check_live  # cryptography: only with --live (start-up)
+
         problems += check_live(result.site, args.live, expiry_days=args.expiry_warning)
     return problems

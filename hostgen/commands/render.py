@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     written = [f"etc/{name}" for name in outputs]
     for name, output in outputs.items():
         target = out / "etc" / name
-        write_atomic(target, output.text)
+        write_atomic(target, output.text, durable=False)   # a build folder, not /etc
         print(f"wrote {target}")
     # removed after the writes and before the new manifest: a crash in between leaves every
     # stale file still listed, to be removed by the next render
@@ -65,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
         if target.is_file() and not target.is_symlink():
             target.unlink()
             print(f"removed {target}")
-    write_atomic(out / MANIFEST, MANIFEST_HEADER + "".join(f"{name}\n" for name in written))
+    write_atomic(out / MANIFEST, MANIFEST_HEADER + "".join(f"{name}\n" for name in written),
+                 durable=False)
     return 0
 
 
