@@ -11,6 +11,7 @@ location is dead when it is not; anything else is answered "not known" (None).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from hostgen.httpd import patterns
@@ -29,6 +30,9 @@ Token = Lit | str
 Tokens = tuple[Token, ...]
 
 
+# Cached: the lint asks for each location's tokens once per location after it, and many servers
+# share the same paths ("*.php").
+@functools.lru_cache(maxsize=4096)
 def glob_tokens(glob: str) -> Tokens | None:
     """A glob of `*`, `?` and plain ASCII characters (case-insensitive), else None."""
     if "[" in glob or "\\" in glob or not glob.isascii():
@@ -46,6 +50,7 @@ def lua_superset(pattern: str) -> Tokens | None:
     return _lua(pattern, exact=False)
 
 
+@functools.lru_cache(maxsize=4096)
 def _lua(pattern: str, *, exact: bool) -> Tokens | None:
     if not pattern.isascii() or patterns.check(pattern) is not None:
         return None  # bytes and characters differ beyond ASCII: not worth the risk
@@ -156,10 +161,11 @@ def _ends_agree(earlier: Tokens, later: Tokens) -> bool:
     after its last `*` one of its end (without a `*`, the lengths are equal). A lint compares
     every pair of a server's locations (45 pairs for 10 locations), and most pairs differ in
     their first or last characters; only the rest need the whole table."""
-    if STAR not in earlier:
+    # by type, not ==: comparing a Lit with "*" goes through the dataclass's __eq__
+    stars = [i for i, token in enumerate(earlier) if type(token) is str and token == STAR]
+    if not stars:
         return len(earlier) == len(later) and all(map(_absorbs, earlier, later))
-    head = earlier.index(STAR)
-    tail = len(earlier) - 1 - earlier[::-1].index(STAR)
+    head, tail = stars[0], stars[-1]
     after = len(earlier) - tail - 1
     if head + after > len(later):
         return False
@@ -168,9 +174,9 @@ def _ends_agree(earlier: Tokens, later: Tokens) -> bool:
 
 
 def _absorbs(token: Token, other: Token) -> bool:
-    if token == ANY:
-        return other != STAR
-    if not isinstance(token, Lit) or not isinstance(other, Lit):
+    if not isinstance(token, Lit):
+        return token == ANY and other != STAR
+    if not isinstance(other, Lit):
         return False
     if token.folded:
         return token.char.lower() == other.char.lower()  # ASCII only: tolower(3) of C
