@@ -8,7 +8,6 @@ ones. StrictUndefined, LF line ends, byte-identical output for the same input.
 from __future__ import annotations
 
 import contextlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -16,6 +15,7 @@ from typing import Literal
 import jinja2
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
+from hostgen.cache import cache_folder
 from hostgen.errors import HostgenError
 from hostgen.render.quoting import FILTERS
 from hostgen.site import layout
@@ -66,15 +66,10 @@ def bytecode_cache() -> jinja2.BytecodeCache | None:
     hostgen is imported. Jinja keys each entry by template name and file and checks it against
     the source's checksum and the Python version, so an edited or user template is compiled
     again, and the rendered bytes are the same with or without the cache."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    if not os.path.isabs(base):
-        return None   # no usable home: compile every time
-    folder = os.path.join(base, "hostgen", f"jinja-{jinja2.__version__}")
-    try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-    except OSError:
+    folder = cache_folder(f"jinja-{jinja2.__version__}")
+    if folder is None:
         return None
-    return _QuietCache(folder)
+    return _QuietCache(str(folder))
 
 
 def environment(user_templates: Path | None = None) -> jinja2.Environment:
