@@ -145,3 +145,15 @@ def test_strict_makes_warnings_fail(tmp_path: Path, capsys: pytest.CaptureFixtur
         warning, " invalid: 0 error(s), 1 warning(s) (--strict: warnings count as errors)"])
     site.write_text(site.read_text().replace("/var/www/x", "/htdocs"))
     assert check(capsys, site, "--strict") == (0, [" valid"])
+
+
+def test_a_broken_server_still_counts_for_the_rules_across_servers(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # server 1's own rules wait (its hsts would be an error without TLS); its name still counts
+    site = write(tmp_path, "host: {name: a.example.org}\nhttpd:\n  servers:\n"
+                 "    - {name: a.example.org, tls: false, hsts: true, aliasses: [b]}\n"
+                 "    - {name: a.example.org, tls: false}\n")
+    assert check(capsys, site)[1][:-1] == [
+        '4:53: error: unknown key "aliasses" (did you mean "aliases"?)',
+        '5:14: error: "a.example.org" is already defined on egress port 80 by server #1 '
+        '(httpd: server "a.example.org" defined twice)']

@@ -69,16 +69,20 @@ def unit_of(loc: Loc) -> Loc:
     return loc[:1]
 
 
-def prune(data: dict[str, Any], units: set[Loc]) -> tuple[dict[str, Any], Parts]:
-    """A copy of `data` with each broken unit replaced by its placeholder, and what is held."""
+def prune(data: dict[str, Any], broken: set[Loc]) -> tuple[dict[str, Any], Parts] | None:
+    """A copy of `data` with each unit holding a broken place (the positions of the type
+    errors) replaced by its placeholder, and what is held; None when the document itself is."""
+    units = {unit_of(loc) for loc in broken}
+    if () in units:
+        return None
     out = dict(data)
     parts = Parts()
     for unit in sorted(units, key=lambda u: (len(u), [str(p) for p in u])):
-        _replace(out, unit, parts)
+        _replace(out, unit, parts, broken)
     return out, parts
 
 
-def _replace(out: dict[str, Any], unit: Loc, parts: Parts) -> None:
+def _replace(out: dict[str, Any], unit: Loc, parts: Parts, broken: set[Loc]) -> None:
     if not unit:
         return
     head = unit[0]
@@ -88,7 +92,7 @@ def _replace(out: dict[str, Any], unit: Loc, parts: Parts) -> None:
         _replace_section(out, str(head), parts)
         return
     if head == "httpd":
-        _replace_httpd(out, unit, parts)
+        _replace_httpd(out, unit, parts, broken)
     elif head in _NAMED:
         table = _copy_dict(out, (head,))
         if table is None:
@@ -134,7 +138,7 @@ def _replace_section(out: dict[str, Any], head: str, parts: Parts) -> None:
             parts.httpd_whole = False
 
 
-def _replace_httpd(out: dict[str, Any], unit: Loc, parts: Parts) -> None:
+def _replace_httpd(out: dict[str, Any], unit: Loc, parts: Parts, broken: set[Loc]) -> None:
     httpd = _copy_dict(out, ("httpd",))
     if httpd is None:
         return
@@ -156,14 +160,17 @@ def _replace_httpd(out: dict[str, Any], unit: Loc, parts: Parts) -> None:
         return
     servers = httpd["servers"] = list(servers)
     if len(unit) == 3:
-        locations = servers[index].get("locations") if isinstance(servers[index], dict) else None
-        placeholder: dict[str, Any] = {"name": f"server-{index + 1}.{_PLACEHOLDER_HOST}"}
-        keep: tuple[Loc, ...] = ()
-        if isinstance(locations, list):
-            placeholder["locations"] = locations
-            keep = (("locations",),)
+        # the server's broken keys go (a name the placeholder's own); its valid keys stay for
+        # the rules across servers (a name defined twice), its own rules wait, its locations
+        # are checked as usual
+        bad = {loc[3] for loc in broken if loc[:3] == unit and len(loc) > 3} | \
+            ({"name"} if unit in broken else set())
+        server = servers[index] if isinstance(servers[index], dict) else {}
+        placeholder = {k: v for k, v in server.items() if k not in bad}
+        if "name" not in placeholder:
+            placeholder["name"] = f"server-{index + 1}.{_PLACEHOLDER_HOST}"
         servers[index] = placeholder
-        parts.hold(unit, keep)
+        parts.hold(unit, (("locations",),) if "locations" in placeholder else ())
         return
     server = servers[index] = dict(servers[index])
     locations = server["locations"] = list(server.get("locations") or [])

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from hostgen.site.loader import Loaded
 from hostgen.site.model import Site
-from hostgen.site.partial import Parts, prune, unit_of
+from hostgen.site.partial import Parts, prune
 from hostgen.site.problems import Loc, Problem, close_match
 from hostgen.site.rules import check_site
 
@@ -65,15 +65,16 @@ def _valid_parts(data: dict[str, Any], errors: list[Any]) -> tuple[Site | None, 
     """The model of `data` with every broken unit replaced by a placeholder (hostgen.site.partial).
     Placeholders validate, so one pass suffices; a second one catches what a replaced unit's
     neighbours might still trip on, after which the rules wait for a whole model."""
-    units = {unit_of(_project(error["loc"], data)) for error in errors}
+    broken = {_project(error["loc"], data) for error in errors}
     for _ in range(3):
-        if () in units:
+        result = prune(data, broken)
+        if result is None:
             return None, Parts()
-        pruned, held = prune(data, units)
+        pruned, held = result
         try:
             return Site.model_validate(pruned), held
         except ValidationError as exc:
-            units |= {unit_of(_project(error["loc"], pruned)) for error in exc.errors()}
+            broken |= {_project(error["loc"], pruned) for error in exc.errors()}
     return None, Parts()
 
 
