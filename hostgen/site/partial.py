@@ -3,13 +3,15 @@
 When pydantic refuses part of site.yaml, the rest is still worth checking: one `hostgen check`
 should list every mistake it can know, not one kind per round trip. Each type error is charged
 to the smallest *unit* whose removal leaves the others meaning what they meant: a location, a
-server (its own keys; its locations are kept), an entry of tls: or fastcgi:, an expectation, a
-key of host: or httpd:, or a whole mail or resolver section (their rules read several keys
-together, so half a section would give false alarms). A broken unit is replaced by an inert
-placeholder that validates (an index into a list stays the same, so positions and the "server
-#N" in messages stay true; a broken material or responder keeps its name, so references to it
-are not reported as unknown), the model is built again, and the problems the rules then find
-inside a broken unit, or in what reads it, are held back: they come once it is fixed.
+server's own keys (its broken keys go; its valid ones still count for the rules across servers,
+such as a name defined twice; its locations are checked as usual), an entry of tls: or
+fastcgi:, an expectation, a key of host: or httpd:, or a whole mail or resolver section (their
+rules read several keys together, so half a section would give false alarms). A broken unit is
+replaced by an inert placeholder that validates (an index into a list stays the same, so
+positions and the "server #N" in messages stay true; a broken material or responder keeps its
+name, so references to it are not reported as unknown), the model is built again, and the
+problems the rules then find inside a broken unit, or in what reads it, are held back: they
+come once it is fixed.
 """
 
 from __future__ import annotations
@@ -23,9 +25,6 @@ from hostgen.site.problems import Loc, Problem, close_match
 # Placeholders are valid values that no real site uses: names under the reserved `.invalid`
 # top-level domain (RFC 2606), so a placeholder server never collides with a real one.
 _PLACEHOLDER_HOST = "held-back.invalid"
-# Top-level sections whose rules read several of their keys together: a broken key holds back
-# the whole section.
-_WHOLE_SECTIONS = ("resolver", "spamd", "dkimproxy", "mta")
 # Sections other parts refer to by name, and the key a reference sits at.
 _NAMED = ("tls", "fastcgi")
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -37,7 +36,6 @@ class Parts:
 
     held: list[tuple[Loc, tuple[Loc, ...]]] = field(default_factory=list)  # prefix, kept below
     held_references: set[str] = field(default_factory=set)  # "tls"/"fastcgi": names unknowable
-    httpd_whole: bool = True   # nothing that feeds the rendered httpd.conf is broken
 
     def hold(self, prefix: Loc, keep: tuple[Loc, ...] = ()) -> None:
         self.held.append((prefix, keep))
@@ -66,7 +64,7 @@ def unit_of(loc: Loc) -> Loc:
         return loc[:2]
     if head in _NAMED or head == "expect" or head == "host":
         return loc[:2]
-    return loc[:1]
+    return loc[:1]   # resolver, spamd, dkimproxy, mta (and an unknown top-level key): whole
 
 
 def prune(data: dict[str, Any], broken: set[Loc]) -> tuple[dict[str, Any], Parts] | None:
@@ -86,8 +84,6 @@ def _replace(out: dict[str, Any], unit: Loc, parts: Parts, broken: set[Loc]) -> 
     if not unit:
         return
     head = unit[0]
-    if head in ("host", "httpd", "tls", "fastcgi"):
-        parts.httpd_whole = False
     if len(unit) == 1:
         _replace_section(out, str(head), parts)
         return
@@ -135,7 +131,6 @@ def _replace_section(out: dict[str, Any], head: str, parts: Parts) -> None:
         near = close_match(head, list(_NAMED))
         if near is not None:
             parts.held_references.add(near)
-            parts.httpd_whole = False
 
 
 def _replace_httpd(out: dict[str, Any], unit: Loc, parts: Parts, broken: set[Loc]) -> None:
