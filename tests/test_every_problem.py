@@ -157,3 +157,20 @@ def test_a_broken_server_still_counts_for_the_rules_across_servers(
         '4:53: error: unknown key "aliasses" (did you mean "aliases"?)',
         '5:14: error: "a.example.org" is already defined on egress port 80 by server #1 '
         '(httpd: server "a.example.org" defined twice)']
+
+
+def test_an_unknown_rule_in_silence_names_the_closest(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = write(tmp_path, "host: {name: a.example.org}\nhttpd:\n  servers:\n"
+                 "    - name: a.example.org\n      locations:\n"
+                 "        - {path: /a/*, pass: true, silence: [shadowed, nonsense]}\n")
+    assert check(capsys, site)[1][:-1] == [
+        '6:46: error: unknown rule "shadowed" (did you mean "shadowed-location"?)',
+        '6:56: error: unknown rule "nonsense": a location can silence shadowed-location, '
+        "glob-like-pattern, redirect-loop, relative-redirect, unmatchable-path, root-in-chroot"]
+
+
+def test_every_location_warning_can_be_silenced() -> None:
+    from hostgen.checks import lints
+    from hostgen.site.rules.httpd import SILENCEABLE
+    assert {lints.SHADOWED, lints.GLOB_LIKE, lints.LOOP} <= set(SILENCEABLE)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from hostgen.httpd import patterns
 from hostgen.site.layout import blocks, material_of, serves
 from hostgen.site.model import Authenticate, Fastcgi, Httpd, Location, Log, Server, Site
-from hostgen.site.problems import Loc, Problem, unknown_name
+from hostgen.site.problems import Loc, Problem, close_match, unknown_name
 from hostgen.site.rules.urls import check_expansion, check_redirect_target
 from hostgen.site.versions import requirement
 
@@ -24,6 +24,10 @@ SERVING = ("root", "index", "auto_index", "fastcgi", "rewrite", "strip", "gzip_s
 ACTIONS = ("redirect", "block", "pass_", *SERVING, "log")
 LIMITS = {"root": 1023, "rewrite": 1023, "index": 1023}  # httpd-conf.md 1.8
 SOCKET_MAX = 103
+# The warnings a location may silence: the lints of hostgen.checks.lints and the location rules
+# here (tests/test_every_problem.py holds the two lists together).
+SILENCEABLE = ("shadowed-location", "glob-like-pattern", "redirect-loop", "relative-redirect",
+               "unmatchable-path", "root-in-chroot")
 STATUS_ALONE = "status has no effect without a redirect: it is the redirect's HTTP status"
 PATTERN_MAX = 254
 
@@ -119,8 +123,21 @@ def _location(location: Location, loc: Loc, site: Site, release: str) -> list[Pr
     if location.gzip_static is not None:
         problems += _needs("gzip_static", (*loc, "gzip_static"), release)
     problems += _serving(location, loc, site, release)
+    problems += _silence(location, loc)
     # a location's `silence: [rule]` drops those warnings; errors cannot be silenced
     return [p for p in problems if p.level == "error" or p.rule not in location.silence]
+
+
+def _silence(location: Location, loc: Loc) -> list[Problem]:
+    problems = []
+    for index, rule in enumerate(location.silence):
+        if rule in SILENCEABLE:
+            continue
+        near = close_match(rule, SILENCEABLE)
+        hint = f' (did you mean "{near}"?)' if near else \
+            f": a location can silence {', '.join(SILENCEABLE)}"
+        problems.append(Problem((*loc, "silence", index), f'unknown rule "{rule}"{hint}'))
+    return problems
 
 
 def _serving(item: Server | Location, loc: Loc, site: Site, release: str) -> list[Problem]:
