@@ -3,13 +3,19 @@ validated; only what depends on a broken part is held back. `--strict` fails on 
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from hostgen.checks.lints import check_lints
 from hostgen.cli import main
-from hostgen.site.problems import unknown_name
+from hostgen.site.loader import Loaded, load_text
+from hostgen.site.problems import Positions, has_errors, unknown_name
 from hostgen.site.rules.urls import check_expansion
+from hostgen.site.validate import validate_parts
 
 CASES = Path(__file__).resolve().parent / "cases"
 
@@ -174,3 +180,44 @@ def test_every_location_warning_can_be_silenced() -> None:
     from hostgen.checks import lints
     from hostgen.site.rules.httpd import SILENCEABLE
     assert {lints.SHADOWED, lints.GLOB_LIKE, lints.LOOP} <= set(SILENCEABLE)
+
+
+def _paths(node: object, here: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    found = [here]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _paths(value, (*here, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _paths(value, (*here, index))
+    return found
+
+
+_STORY = load_text((CASES.parent.parent / "site.yaml").read_text()).data
+_PATHS = [p for p in _paths(_STORY) if p]
+_JUNK = st.one_of(st.integers(-3, 700), st.booleans(), st.none(), st.text(max_size=4),
+                  st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=3),
+                                                                       st.integers(), max_size=2))
+
+
+@settings(max_examples=150)
+@given(st.lists(st.tuples(st.sampled_from(_PATHS), _JUNK), min_size=1, max_size=3))
+def test_any_broken_part_gives_problems_never_a_crash(
+        edits: list[tuple[tuple[object, ...], object]]) -> None:
+    data = copy.deepcopy(_STORY)
+    for path, junk in edits:
+        node = data
+        for part in path[:-1]:
+            node = node[part] if isinstance(node, (dict, list)) and \
+                (part in node if isinstance(node, dict) else
+                 isinstance(part, int) and part < len(node)) else None
+            if node is None:
+                break
+        if isinstance(node, dict) or (isinstance(node, list) and
+                                      isinstance(path[-1], int) and path[-1] < len(node)):
+            node[path[-1]] = junk  # type: ignore[index]
+    result = validate_parts(Loaded(data, Positions(), []))
+    if result.site is None:
+        assert has_errors(result.problems)
+    if result.parts is not None:
+        check_lints(result.parts, simulate=False)
