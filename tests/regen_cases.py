@@ -21,6 +21,7 @@ def main() -> None:
         shutil.rmtree(expected, ignore_errors=True)
         result = run_case(case, expected)  # writes expected/etc directly
         expected.mkdir(exist_ok=True)
+        (expected / ".hostgen-rendered").unlink(missing_ok=True)  # render's own; not compared
         (expected / "exit").write_text(f"{result.exit_code}\n")
         (expected / "stdout").write_text(result.stdout)
         (expected / "stderr").write_text(result.stderr)

@@ -18,6 +18,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "hostgen"
 # longest prefix wins
 STAGES: dict[str, int] = {
     "hostgen.errors": 0,
+    "hostgen.cache": 0,
     "hostgen.live": 1,
     "hostgen.httpd": 1,
     "hostgen.site": 2,
@@ -87,8 +88,8 @@ def test_no_relative_imports() -> None:
 
 def test_the_top_level_lists_the_pipeline() -> None:
     top = sorted(p.name for p in PACKAGE.iterdir() if not p.name.startswith("__pycache__"))
-    assert top == ["__init__.py", "__main__.py", "adopt", "checks", "cli.py", "commands",
-                   "errors.py", "host", "httpd", "live", "render", "site", "tls"]
+    assert top == ["__init__.py", "__main__.py", "adopt", "cache.py", "checks", "cli.py",
+                   "commands", "errors.py", "host", "httpd", "live", "render", "site", "tls"]
 
 
 def test_the_detector_sees_a_backward_import() -> None:

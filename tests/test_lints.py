@@ -5,9 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hostgen.checks.lints import check_lints
-from hostgen.httpd.simulate.coverage import covers, glob_tokens, lua_exact, lua_superset
+from hostgen.httpd.simulate.coverage import (
+    ANY,
+    STAR,
+    Lit,
+    Tokens,
+    covers,
+    glob_tokens,
+    lua_exact,
+    lua_superset,
+    table_covers,
+)
 from hostgen.site.load import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -137,3 +149,14 @@ def test_coverage(earlier: tuple[object, ...] | None, later: tuple[object, ...] 
         return
     assert earlier is not None and later is not None
     assert covers(earlier, later) is covered  # type: ignore[arg-type]
+
+
+_TOKENS = st.lists(st.one_of(st.sampled_from([STAR, ANY]),
+                             st.builds(Lit, st.sampled_from("/aAb."), st.booleans())),
+                   max_size=7).map(tuple)
+
+
+@given(_TOKENS, _TOKENS)
+def test_the_shortcut_on_the_ends_gives_the_tables_answer(earlier: Tokens,
+                                                          later: Tokens) -> None:
+    assert covers(earlier, later) is table_covers(earlier, later)

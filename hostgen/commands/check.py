@@ -8,25 +8,28 @@ from pathlib import Path
 from hostgen.checks.expectations import run_expectations
 from hostgen.checks.lints import check_lints
 from hostgen.errors import HostgenError
-from hostgen.site.load import LoadedSite, check_site_file
-from hostgen.site.model import Site
+from hostgen.site.load import LoadedSite, validate_file
 from hostgen.site.problems import Positions, Problem, format_problems, has_errors
-from hostgen.tls.livecheck import check_live
+from hostgen.site.validate import Validated
 
 DESCRIPTION = """\
 Validate SITE without writing anything. Every problem is printed at once, sorted, as
   FILE:LINE:COL: error: message
   FILE:LINE:COL: warning: message (rule)
-Warnings alone do not fail the check. Besides the rules, check simulates requests against the
-rendered httpd.conf: it runs the `expect:` list of SITE (url, status, location, redirect) and
-lints the locations (shadowed-location, glob-like-pattern, redirect-loop; silence one for a
-location with `silence: [RULE]`).
+Warnings alone do not fail the check, unless --strict (a CI job that wants a warning to fail
+the build). A mistake in one part does not stop the others being checked: the rules and lints
+run on every part that validated; only what depends on a broken part waits for its fix.
+Besides the rules, check simulates requests against the rendered httpd.conf: it runs the
+`expect:` list of SITE (url, status, location, redirect) and lints the locations
+(shadowed-location, glob-like-pattern, redirect-loop; silence one for a location with
+`silence: [RULE]`).
 
 With --live ROOT, the certificates, keys, sockets and roots the site names are read under ROOT
 (/ on the host) and checked too.
 
 examples:
   hostgen check site.yaml
+  hostgen check site.yaml --strict
   hostgen check site.yaml --live /
 """
 
@@ -35,7 +38,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("check", help="validate site.yaml and report every problem",
                             description=DESCRIPTION,
                             formatter_class=argparse.RawDescriptionHelpFormatter,
-                            epilog="exit codes: 0 valid (warnings allowed), 2 invalid")
+                            epilog="exit codes: 0 valid (warnings allowed unless --strict), "
+                                   "2 invalid")
     parser.add_argument("site", nargs="?", default="site.yaml", metavar="SITE",
                         help="the site description (default: ./site.yaml)")
     parser.add_argument("--live", type=Path, metavar="ROOT",
@@ -45,6 +49,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                              "not readable by others; DKIM key, FastCGI sockets, document roots")
     parser.add_argument("--expiry-warning", type=int, default=21, metavar="DAYS",
                         help="warn when a certificate expires within DAYS days (default 21)")
+    parser.add_argument("--strict", action="store_true",
+                        help="warnings count as errors: exit 2 when there is any (for CI)")
     parser.set_defaults(func=run)
 
 
@@ -53,28 +59,36 @@ def run(args: argparse.Namespace) -> int:
     if args.live is not None and not args.live.is_dir():
         raise HostgenError(f"{args.live}: not a directory (--live names the root the site's "
                            "files are read under, / on the host)")
-    site, problems, positions = check_site_file(path)
-    if not has_errors(problems):
-        problems = [*problems, *extra_checks(args, site, positions)]
+    result, positions = validate_file(path)
+    problems = [*result.problems, *extra_checks(args, result, positions)]
     for line in format_problems(problems, positions, args.site):
         print(line)
     errors = sum(p.level == "error" for p in problems)
     warnings = len(problems) - errors
-    if site is None or has_errors(problems):
-        print(f"{args.site}: invalid: {errors} error(s), {warnings} warning(s)")
+    failed = errors or (args.strict and warnings)
+    if result.site is None or failed:
+        print(f"{args.site}: invalid: {errors} error(s), {warnings} warning(s)"
+              + (" (--strict: warnings count as errors)" if not errors and warnings else ""))
         return 2
     print(f"{args.site}: valid" + (f" ({warnings} warning(s))" if warnings else ""))
     return 0
 
 
-def extra_checks(args: argparse.Namespace, site: Site | None,
+def extra_checks(args: argparse.Namespace, result: Validated,
                  positions: Positions) -> list[Problem]:
-    """What `check` adds once the site itself is valid: lints and the `expect:` list, both
-    answered by simulating requests against the rendered httpd.conf, and the live files."""
-    if site is None:
+    """What `check` adds to the rules: lints and the `expect:` list, answered by simulating
+    requests against the rendered httpd.conf, and the live files. The lints that read one
+    server at a time run on every part that validated; what needs the whole site rendered
+    (redirect loops, expectations) or its files on disk waits until there is no error."""
+    parts = result.parts
+    if parts is None:
         return []
-    loaded = LoadedSite(Path(args.site), args.site, site, positions, [])
-    problems = [*check_lints(site), *run_expectations(loaded)]
+    if result.site is None or has_errors(result.problems):
+        return [p for p in check_lints(parts, simulate=False) if not result.held.is_held(p)]
+    loaded = LoadedSite(Path(args.site), args.site, result.site, positions, [])
+    problems = [*check_lints(result.site), *run_expectations(loaded)]
     if args.live is not None:
-        problems += check_live(site, args.live, expiry_days=args.expiry_warning)
+        from hostgen.tls.livecheck import check_live  # cryptography: only with --live (start-up)
+
+        problems += check_live(result.site, args.live, expiry_days=args.expiry_warning)
     return problems

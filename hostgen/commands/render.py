@@ -3,20 +3,35 @@
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 from hostgen.commands._common import add_site_argument, add_templates_argument, load
 from hostgen.host.files import write_atomic
 from hostgen.render.outputs import render
 
-DESCRIPTION = """\
+DEFAULT_OUT = "rendered"
+# What hostgen wrote in the out folder, so that an output the site no longer produces (a removed
+# material's httpd.NAME.tls) can be removed without ever touching a file hostgen did not write.
+MANIFEST = ".hostgen-rendered"
+MANIFEST_HEADER = ("# Files hostgen render wrote in this folder; an output that disappears "
+                   "from the site is removed.\n")
+# Only names hostgen itself gives an output are taken from a manifest: a hand-edited one can
+# never make render remove something else (no "..", no other folder, no hidden file).
+_OUTPUT = re.compile(r"etc/[A-Za-z0-9_][A-Za-z0-9._-]*")
+
+DESCRIPTION = f"""\
 Validate SITE and write every file it describes under DIR, laid out as under / \
 (DIR/etc/httpd.conf, DIR/etc/httpd.tls, DIR/etc/rc.conf.local with only the spamd_flags line, \
 DIR/etc/dkimproxy_out.conf, DIR/etc/resolv.conf). A section that SITE leaves out produces no \
 file. When SITE is invalid, every problem is printed as FILE:LINE:COL and nothing is written.
 
+hostgen lists what it wrote in DIR/{MANIFEST}; a file it wrote before that SITE no longer \
+produces (the fragment of a removed TLS material) is removed, one line each. Files in DIR that \
+hostgen never wrote are never touched.
+
 example:
-  hostgen render site.yaml --out build
+  hostgen render site.yaml --out {DEFAULT_OUT}
 """
 
 
@@ -26,8 +41,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                             formatter_class=argparse.RawDescriptionHelpFormatter,
                             epilog="exit codes: 0 written, 2 invalid input")
     add_site_argument(parser, positional=True)
-    parser.add_argument("--out", default="build", type=Path, metavar="DIR",
-                        help="where to write (default: ./build)")
+    parser.add_argument("--out", default=DEFAULT_OUT, type=Path, metavar="DIR",
+                        help=f"where to write (default: ./{DEFAULT_OUT}; not build/, which "
+                             "`pip install .` fills with its own files)")
     add_templates_argument(parser)
     parser.set_defaults(func=run)
 
@@ -35,8 +51,29 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     loaded = load(args.site)
     outputs = render(loaded.site, args.templates)  # everything rendered before anything written
+    out: Path = args.out
+    before = read_manifest(out)
+    written = [f"etc/{name}" for name in outputs]
     for name, output in outputs.items():
-        target = args.out / "etc" / name
-        write_atomic(target, output.text)
+        target = out / "etc" / name
+        write_atomic(target, output.text, durable=False)   # a build folder, not /etc
         print(f"wrote {target}")
+    # removed after the writes and before the new manifest: a crash in between leaves every
+    # stale file still listed, to be removed by the next render
+    for stale in sorted(set(before) - set(written)):
+        target = out / stale
+        if target.is_file() and not target.is_symlink():
+            target.unlink()
+            print(f"removed {target}")
+    write_atomic(out / MANIFEST, MANIFEST_HEADER + "".join(f"{name}\n" for name in written),
+                 durable=False)
     return 0
+
+
+def read_manifest(out: Path) -> list[str]:
+    """The outputs a previous render wrote in `out`: none when there is no (readable) manifest."""
+    try:
+        text = (out / MANIFEST).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    return [line for line in text.splitlines() if _OUTPUT.fullmatch(line)]

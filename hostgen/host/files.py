@@ -22,11 +22,14 @@ from hostgen.errors import HostgenError, Refused
 NEW_FILE_MODE = 0o644   # rc.conf.local, resolv.conf, httpd.conf: 0644 root:wheel (spamd.md 6.3)
 
 
-def write_atomic(path: Path, text: str | bytes, mode: int | None = None) -> None:
+def write_atomic(path: Path, text: str | bytes, mode: int | None = None, *,
+                 durable: bool = True) -> None:
     """Replace `path` by `text` atomically.
 
     An existing file keeps its mode and owner; a new one gets `mode` (default 0644). A symbolic
-    link is followed, so the file it points at is replaced and the link stays."""
+    link is followed, so the file it points at is replaced and the link stays. Without `durable`
+    the data and the rename are not forced to disk (fsync): readers still see whole-old or
+    whole-new, but a power cut may lose the write (for `render`'s out folder, not /etc)."""
     path = Path(os.path.realpath(path)) if path.is_symlink() else path
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -40,14 +43,16 @@ def write_atomic(path: Path, text: str | bytes, mode: int | None = None) -> None
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         _copy_metadata(tmp, path, old, NEW_FILE_MODE if mode is None else mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    fsync_dir(path.parent)
+    if durable:
+        fsync_dir(path.parent)
 
 
 def _copy_metadata(tmp: Path, path: Path, old: os.stat_result | None, mode: int) -> None:

@@ -7,12 +7,15 @@ ones. StrictUndefined, LF line ends, byte-identical output for the same input.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import jinja2
+from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
+from hostgen.cache import cache_folder
 from hostgen.errors import HostgenError
 from hostgen.render.quoting import FILTERS
 from hostgen.site import layout
@@ -48,11 +51,33 @@ def shipped_templates() -> Path:
     raise HostgenError("the shipped templates are missing from this installation")
 
 
+class _QuietCache(FileSystemBytecodeCache):
+    """A cache that cannot be written (read-only home, full disk) only costs the compilation."""
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs in $XDG_CACHE_HOME/hostgen (~/.cache/hostgen).
+
+    Parsing and compiling the templates was most of the time a small site takes to render once
+    hostgen is imported. Jinja keys each entry by template name and file and checks it against
+    the source's checksum and the Python version, so an edited or user template is compiled
+    again, and the rendered bytes are the same with or without the cache."""
+    folder = cache_folder(f"jinja-{jinja2.__version__}")
+    if folder is None:
+        return None
+    return _QuietCache(str(folder))
+
+
 def environment(user_templates: Path | None = None) -> jinja2.Environment:
     folders = [str(user_templates)] if user_templates else []
     folders.append(str(shipped_templates()))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folders),
+        bytecode_cache=bytecode_cache(),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,

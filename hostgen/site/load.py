@@ -9,7 +9,7 @@ from hostgen.errors import HostgenError, InvalidSite
 from hostgen.site.loader import load_text
 from hostgen.site.model import Site
 from hostgen.site.problems import Positions, Problem, format_problems, has_errors
-from hostgen.site.validate import validate
+from hostgen.site.validate import Validated, validate_parts
 
 
 @dataclass(frozen=True)
@@ -37,9 +37,14 @@ def read_text(path: Path) -> str:
 
 def check_site_file(path: Path) -> tuple[Site | None, list[Problem], Positions]:
     """Every problem of the file, the model when there is no error, and the positions."""
+    result, positions = validate_file(path)
+    return result.site, result.problems, positions
+
+
+def validate_file(path: Path) -> tuple[Validated, Positions]:
+    """Every problem of the file, the model or the model of its valid parts, the positions."""
     loaded = load_text(read_text(path))
-    site, problems = validate(loaded)
-    return site, problems, loaded.positions
+    return validate_parts(loaded), loaded.positions
 
 
 def load_site(path: Path) -> LoadedSite:

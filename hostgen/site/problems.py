@@ -7,6 +7,8 @@ once, sorted by position.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
@@ -88,6 +90,26 @@ def format_problems(problems: list[Problem], positions: Positions, filename: str
         text = f"{filename}:{mark.line}:{mark.col}: {problem.level}: {problem.message}{rule}"
         lines[(mark.line, mark.col, 0 if problem.level == "error" else 1, text)] = None
     return [key[3] for key in sorted(lines)]
+
+
+def close_match(word: str, choices: Iterable[str]) -> str | None:
+    """The choice `word` most likely misspells, if one is close enough (difflib's ratio of at
+    least 0.6, as for unknown keys); case is ignored, so `$request_uri` finds $REQUEST_URI."""
+    by_fold = {choice.casefold(): choice for choice in choices}
+    found = difflib.get_close_matches(word.casefold(), list(by_fold), n=1, cutoff=0.6)
+    return by_fold[found[0]] if found else None
+
+
+def unknown_name(kind: str, name: str, section: str, known: Iterable[str]) -> str:
+    """`unknown TLS material "webb" (did you mean "web"?)`, or what the section does define."""
+    names = sorted(known)
+    near = close_match(name, names)
+    if near is not None:
+        return f'unknown {kind} "{name}" (did you mean "{near}"?)'
+    if not names:
+        return f'unknown {kind} "{name}": the {section} section defines none'
+    listed = ", ".join(f'"{n}"' for n in names)
+    return f'unknown {kind} "{name}": the {section} section defines only {listed}'
 
 
 def has_errors(problems: list[Problem]) -> bool:

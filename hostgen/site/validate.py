@@ -7,34 +7,75 @@ expected and what was found, with the closest valid key for a misspelt one.
 
 from __future__ import annotations
 
-import difflib
+import dataclasses
 import types
 import typing
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from hostgen.site.loader import Loaded
 from hostgen.site.model import Site
-from hostgen.site.problems import Loc, Problem
+from hostgen.site.partial import Parts, prune
+from hostgen.site.problems import Loc, Problem, close_match
 from hostgen.site.rules import check_site
+
+
+@dataclass(frozen=True)
+class Validated:
+    """The outcome of validation: the model, or the model of the parts that validated."""
+
+    site: Site | None          # the whole model; None when any part is broken
+    parts: Site | None         # the model rules ran on: `site`, or the valid parts of a broken one
+    problems: list[Problem]
+    held: Parts = dataclasses.field(default_factory=Parts)   # what waits for a fix
 
 
 def validate(loaded: Loaded) -> tuple[Site | None, list[Problem]]:
     """The valid model (None if it could not be built) and every problem found."""
+    result = validate_parts(loaded)
+    return result.site, result.problems
+
+
+def validate_parts(loaded: Loaded) -> Validated:
+    """Validate, and when parts are broken, run the rules on the parts that are not."""
     problems = list(loaded.problems)  # duplicate keys and the like: the data is still usable
     data = loaded.data
     if data is None:
-        return None, problems
+        return Validated(None, None, problems)
     if not isinstance(data, dict):
-        return None, [*problems, Problem((), f"expected a mapping with the keys {_keys(Site)}, "
-                                             f"got {_describe(data)}")]
+        return Validated(None, None, [*problems, Problem(
+            (), f"expected a mapping with the keys {_keys(Site)}, got {_describe(data)}")])
     try:
         site = Site.model_validate(data)
     except ValidationError as exc:
-        # The cross-field rules need a whole model; they run once the types are right.
-        return None, [*problems, *(_translate(error, data) for error in exc.errors())]
-    return site, [*problems, *check_site(site)]
+        errors = exc.errors()
+    else:
+        return Validated(site, site, [*problems, *check_site(site)])
+    problems += [_translate(error, data) for error in errors]
+    parts, held = _valid_parts(data, errors)
+    if parts is None:
+        return Validated(None, None, problems, held)
+    found = [p for p in check_site(parts) if not held.is_held(p)]
+    return Validated(None, parts, [*problems, *found], held)
+
+
+def _valid_parts(data: dict[str, Any], errors: list[Any]) -> tuple[Site | None, Parts]:
+    """The model of `data` with every broken unit replaced by a placeholder (hostgen.site.partial).
+    Placeholders validate, so one pass suffices; a second one catches what a replaced unit's
+    neighbours might still trip on, after which the rules wait for a whole model."""
+    broken = {_project(error["loc"], data) for error in errors}
+    for _ in range(3):
+        result = prune(data, broken)
+        if result is None:
+            return None, Parts()
+        pruned, held = result
+        try:
+            return Site.model_validate(pruned), held
+        except ValidationError as exc:
+            broken |= {_project(error["loc"], pruned) for error in exc.errors()}
+    return None, Parts()
 
 
 def _keys(model: type[BaseModel]) -> str:
@@ -133,8 +174,8 @@ def _translate(error: Any, data: Any) -> Problem:
         key = str(loc[-1]) if loc else "?"
         model = _model_at(loc[:-1])
         valid = [f.alias or n for n, f in model.model_fields.items()] if model else []
-        close = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
-        hint = f' (did you mean "{close[0]}"?)' if close else \
+        close = close_match(key, valid)
+        hint = f' (did you mean "{close}"?)' if close else \
             (f" (valid keys: {', '.join(valid)})" if valid else "")
         return Problem(loc, f'unknown key "{key}"{hint}', at="key")
     if kind == "missing":

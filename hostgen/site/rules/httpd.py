@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from hostgen.httpd import patterns
 from hostgen.site.layout import blocks, material_of, serves
 from hostgen.site.model import Authenticate, Fastcgi, Httpd, Location, Log, Server, Site
-from hostgen.site.problems import Loc, Problem
+from hostgen.site.problems import Loc, Problem, close_match, unknown_name
 from hostgen.site.rules.urls import check_expansion, check_redirect_target
 from hostgen.site.versions import requirement
 
@@ -24,6 +24,11 @@ SERVING = ("root", "index", "auto_index", "fastcgi", "rewrite", "strip", "gzip_s
 ACTIONS = ("redirect", "block", "pass_", *SERVING, "log")
 LIMITS = {"root": 1023, "rewrite": 1023, "index": 1023}  # httpd-conf.md 1.8
 SOCKET_MAX = 103
+# The warnings a location may silence: the lints of hostgen.checks.lints and the location rules
+# here (tests/test_every_problem.py holds the two lists together).
+SILENCEABLE = ("shadowed-location", "glob-like-pattern", "redirect-loop", "relative-redirect",
+               "unmatchable-path", "root-in-chroot")
+STATUS_ALONE = "status has no effect without a redirect: it is the redirect's HTTP status"
 PATTERN_MAX = 254
 
 
@@ -48,8 +53,7 @@ def check_httpd(site: Site) -> list[Problem]:
 
 
 def _unknown_material(loc: Loc, name: str, site: Site) -> Problem:
-    known = ", ".join(sorted(site.tls)) or "none defined"
-    return Problem(loc, f'unknown TLS material "{name}" (tls: defines {known})')
+    return Problem(loc, unknown_name("TLS material", name, "tls", site.tls))
 
 
 def _server(server: Server, loc: Loc, site: Site, httpd: Httpd, release: str) -> list[Problem]:
@@ -71,7 +75,7 @@ def _server(server: Server, loc: Loc, site: Site, httpd: Httpd, release: str) ->
                      for key in ("root", "index", "auto_index", "fastcgi")
                      if getattr(server, key) is not None]
     elif server.status is not None:
-        problems.append(Problem((*loc, "status"), "status belongs to a redirect"))
+        problems.append(Problem((*loc, "status"), STATUS_ALONE))
     problems += _serving(server, loc, site, release)
     return problems
 
@@ -97,7 +101,8 @@ def _location(location: Location, loc: Loc, site: Site, release: str) -> list[Pr
                  if getattr(location, key) is not None]
     if len(exclusive) > 1:
         names = " and ".join(k.rstrip("_") for k in exclusive)
-        problems.append(Problem((*loc, exclusive[1].rstrip("_")), f"{names} exclude each other"))
+        problems.append(Problem((*loc, exclusive[1].rstrip("_")), f"{names} exclude each other: "
+                                "a location answers with one of them"))
     if not serves(location):
         dead = [key for key in SERVING if getattr(location, key) is not None]
         problems += [Problem((*loc, key), f"{key} has no effect: this location answers with a "
@@ -105,7 +110,7 @@ def _location(location: Location, loc: Loc, site: Site, release: str) -> list[Pr
     if location.redirect is not None:
         problems += _redirect(location.redirect, location.status, loc, release, captures)
     elif location.status is not None:
-        problems.append(Problem((*loc, "status"), "status belongs to a redirect"))
+        problems.append(Problem((*loc, "status"), STATUS_ALONE))
     problems += _block(location, loc, release)
     if location.rewrite is not None:
         problems += _needs("request_rewrite", (*loc, "rewrite"), release)
@@ -118,8 +123,21 @@ def _location(location: Location, loc: Loc, site: Site, release: str) -> list[Pr
     if location.gzip_static is not None:
         problems += _needs("gzip_static", (*loc, "gzip_static"), release)
     problems += _serving(location, loc, site, release)
+    problems += _silence(location, loc)
     # a location's `silence: [rule]` drops those warnings; errors cannot be silenced
     return [p for p in problems if p.level == "error" or p.rule not in location.silence]
+
+
+def _silence(location: Location, loc: Loc) -> list[Problem]:
+    problems = []
+    for index, rule in enumerate(location.silence):
+        if rule in SILENCEABLE:
+            continue
+        near = close_match(rule, SILENCEABLE)
+        hint = f' (did you mean "{near}"?)' if near else \
+            f": a location can silence {', '.join(SILENCEABLE)}"
+        problems.append(Problem((*loc, "silence", index), f'unknown rule "{rule}"{hint}'))
+    return problems
 
 
 def _serving(item: Server | Location, loc: Loc, site: Site, release: str) -> list[Problem]:
@@ -134,9 +152,8 @@ def _serving(item: Server | Location, loc: Loc, site: Site, release: str) -> lis
                                 f'means /var/www{item.root} on the host', level="warning",
                                 rule="root-in-chroot"))
     if isinstance(item.fastcgi, str) and item.fastcgi not in site.fastcgi:
-        known = ", ".join(sorted(site.fastcgi)) or "none defined"
-        problems.append(Problem((*loc, "fastcgi"), f'unknown FastCGI responder "{item.fastcgi}" '
-                                f"(fastcgi: defines {known})"))
+        problems.append(Problem((*loc, "fastcgi"), unknown_name(
+            "FastCGI responder", item.fastcgi, "fastcgi", site.fastcgi)))
     if item.fastcgi is True:
         problems += _needs("fastcgi_default_socket", (*loc, "fastcgi"), release)
     if isinstance(item.fastcgi, Fastcgi):

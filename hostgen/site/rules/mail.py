@@ -6,7 +6,7 @@ import ipaddress
 import re
 
 from hostgen.site.model import Site
-from hostgen.site.problems import Problem
+from hostgen.site.problems import Problem, unknown_name
 from hostgen.site.types import fail
 
 SPAMD_DEFAULT_MAXCON = 800  # spamd.c: maxcon and maxblack both start at 800
@@ -20,8 +20,7 @@ def check_mail(site: Site) -> list[Problem]:
 def _material(site: Site, loc: tuple[str, ...], name: str | None) -> list[Problem]:
     if name is None or name in site.tls:
         return []
-    known = ", ".join(sorted(site.tls)) or "none defined"
-    return [Problem(loc, f'unknown TLS material "{name}" (tls: defines {known})')]
+    return [Problem(loc, unknown_name("TLS material", name, "tls", site.tls))]
 
 
 def _spamd(site: Site) -> list[Problem]:
@@ -88,7 +87,8 @@ def _dkimproxy(site: Site) -> list[Problem]:
         problems.append(Problem(("dkimproxy", "relay"), "relay is the listen address itself: "
                                 "mail would loop through the proxy"))
     if proxy.min_servers and proxy.max_servers and proxy.min_servers > proxy.max_servers:
-        problems.append(Problem(("dkimproxy", "min_servers"), "min_servers exceeds max_servers"))
+        problems.append(Problem(("dkimproxy", "min_servers"), f"min_servers ({proxy.min_servers}) "
+                                f"must not exceed max_servers ({proxy.max_servers})"))
     return problems
 
 

@@ -28,7 +28,7 @@ def check_resolver(site: Site) -> list[Problem]:
     for count, (key, index, address) in enumerate(servers, start=1):
         loc = ("resolver", key, index)
         if address in seen:
-            problems.append(Problem(loc, f"{address} is listed twice"))
+            problems.append(Problem(loc, f"{address} is listed twice; list each server once"))
         seen.add(address)
         if count == MAX_NAMESERVERS + 1:
             problems.append(Problem(loc, f"the resolver reads at most {MAX_NAMESERVERS} "
@@ -55,7 +55,8 @@ def check_resolver(site: Site) -> list[Problem]:
                                     "by OpenBSD's resolver (it knows tcp, edns0, trust-ad, "
                                     "ndots:N)"))
         elif match.group(1) is not None and not 1 <= int(match.group(1)) <= 16:
-            problems.append(Problem(("resolver", "options", index), "ndots is 1 to 16"))
+            problems.append(Problem(("resolver", "options", index),
+                                    f"ndots must be 1 to 16, got {match.group(1)}"))
         elif option == "trust-ad" and not all(_loopback(a) for _, _, a in servers):
             problems.append(Problem(("resolver", "options", index), "trust-ad with a non-loopback "
                                     "nameserver trusts the AD bit of an unauthenticated path",

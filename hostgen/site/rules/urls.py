@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from hostgen.site.problems import Loc, Problem
+from hostgen.site.problems import Loc, Problem, close_match
 from hostgen.site.versions import requirement
 
 # macro -> feature key of the release that introduced it (None: since 5.7)
@@ -42,8 +42,7 @@ def check_expansion(text: str, loc: Loc, release: str, captures: int | None) -> 
     problems: list[Problem] = []
     for name in _MACRO.findall(text):
         if name not in MACROS:
-            known = ", ".join(f"${m}" for m in MACROS)
-            problems.append(Problem(loc, f"unknown macro ${name} (httpd knows {known})"))
+            problems.append(Problem(loc, _unknown_macro(name)))
             continue
         feature = MACROS[name]
         message = requirement(feature, release) if feature else None
@@ -66,6 +65,14 @@ def check_expansion(text: str, loc: Loc, release: str, captures: int | None) -> 
                                          f"with the same digits; httpd replaces by substring "
                                          f"and would rewrite that one too"))
     return problems
+
+
+def _unknown_macro(name: str) -> str:
+    near = close_match(name, MACROS)
+    if near is not None:
+        return f"unknown macro ${name} (did you mean ${near}?)"
+    known = ", ".join(f"${m}" for m in MACROS)
+    return f"unknown macro ${name}: httpd knows only {known}"
 
 
 def check_redirect_target(text: str, loc: Loc) -> list[Problem]:
