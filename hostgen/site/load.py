@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hostgen.errors import HostgenError, InvalidSite
-from hostgen.site.loader import load_text
+from hostgen.site.fleet import Includes, load_document
 from hostgen.site.model import Site
 from hostgen.site.problems import Positions, Problem, format_problems, has_errors
 from hostgen.site.validate import validate
@@ -35,16 +35,18 @@ def read_text(path: Path) -> str:
         raise HostgenError(f"{path}: not UTF-8 text (byte {exc.start})") from None
 
 
-def check_site_file(path: Path) -> tuple[Site | None, list[Problem], Positions]:
-    """Every problem of the file, the model when there is no error, and the positions."""
-    loaded = load_text(read_text(path))
+def check_site_file(path: Path, includes: Includes | None = None
+                    ) -> tuple[Site | None, list[Problem], Positions]:
+    """Every problem of the file (and of the files it includes), the model when there is no
+    error, and the positions."""
+    loaded = load_document(path, str(path), read_text(path), includes)
     site, problems = validate(loaded)
     return site, problems, loaded.positions
 
 
-def load_site(path: Path) -> LoadedSite:
+def load_site(path: Path, includes: Includes | None = None) -> LoadedSite:
     """The validated site, or InvalidSite carrying every positioned problem."""
-    site, problems, positions = check_site_file(path)
+    site, problems, positions = check_site_file(path, includes)
     filename = str(path)
     if site is None or has_errors(problems):
         lines = format_problems(problems, positions, filename)

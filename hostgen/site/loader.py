@@ -8,7 +8,7 @@ then walked once to build dicts, lists and scalars plus a `Positions` table. Pro
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -26,6 +26,7 @@ _NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
+INCLUDE = "include"   # the key that pulls other files into a mapping (hostgen.site.fleet)
 
 
 class _Yaml12Resolver(BaseResolver):
@@ -76,6 +77,8 @@ class Loaded:
     data: Any
     positions: Positions
     problems: list[Problem]
+    includes: list[Loc] = field(default_factory=list)  # mappings with an `include:` key
+
 
 
 def _mark(node: Node) -> Mark:
@@ -89,6 +92,7 @@ class _Walker:
         self._constructor = yaml.constructor
         self.positions = Positions()
         self.problems: list[Problem] = []
+        self.includes: list[Loc] = []
 
     def walk(self, node: Node, loc: Loc) -> Any:
         self.positions.values[loc] = node.start_mark
@@ -121,6 +125,8 @@ class _Walker:
                 continue
             self.positions.keys[child] = key_node.start_mark
             result[key] = self.walk(value_node, child)
+        if INCLUDE in result:
+            self.includes.append(loc)   # post-order: a mapping after those inside it
         return result
 
     def _scalar(self, node: ScalarNode, loc: Loc) -> Any:
@@ -176,5 +182,5 @@ def load_text(text: str) -> Loaded:
         return Loaded({}, Positions(), [])
     walker = _Walker(yaml)
     data = walker.walk(node, ())
-    return Loaded(data, walker.positions, walker.problems)
+    return Loaded(data, walker.positions, walker.problems, walker.includes)
 
