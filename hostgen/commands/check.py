@@ -22,6 +22,11 @@ rendered httpd.conf: it runs the `expect:` list of SITE (url, status, location, 
 lints the locations (shadowed-location, glob-like-pattern, redirect-loop; silence one for a
 location with `silence: [RULE]`).
 
+SITE may be a fleet folder (each *.yaml in it one host): every host is checked, then what only
+the fleet shows: a host name in two files, a server name or alias served by two hosts, a DKIM
+selector used for one domain by two hosts. A problem written in a shared file is printed once,
+with the hosts that reach it: common/tls.yaml:4:7: error: ... (via hosts/a.yaml, hosts/b.yaml).
+
 With --live ROOT, the certificates, keys, sockets and roots the site names are read under ROOT
 (/ on the host) and checked too.
 
@@ -53,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
     if args.live is not None and not args.live.is_dir():
         raise HostgenError(f"{args.live}: not a directory (--live names the root the site's "
                            "files are read under, / on the host)")
+    if path.is_dir():
+        return run_fleet(args)
     site, problems, positions = check_site_file(path)
     if not has_errors(problems):
         problems = [*problems, *extra_checks(args, site, positions)]
@@ -67,13 +74,28 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_fleet(args: argparse.Namespace) -> int:
+    """SITE is a fleet folder: every host, then what only the fleet shows (DESIGN.md "Many
+    hosts"); a problem in a shared file is printed once, with every host reaching it."""
+    from hostgen.commands._fleet import check_hosts, format_fleet, summary
+
+    checked = check_hosts(args.site, lambda site, positions, shown:
+                          extra_checks(args, site, positions, shown))
+    for line in format_fleet(checked):
+        print(line)
+    said, valid = summary(args.site, checked)
+    print(said)
+    return 0 if valid else 2
+
+
 def extra_checks(args: argparse.Namespace, site: Site | None,
-                 positions: Positions) -> list[Problem]:
+                 positions: Positions, filename: str | None = None) -> list[Problem]:
     """What `check` adds once the site itself is valid: lints and the `expect:` list, both
     answered by simulating requests against the rendered httpd.conf, and the live files."""
     if site is None:
         return []
-    loaded = LoadedSite(Path(args.site), args.site, site, positions, [])
+    filename = filename or args.site
+    loaded = LoadedSite(Path(filename), filename, site, positions, [])
     problems = [*check_lints(site), *run_expectations(loaded)]
     if args.live is not None:
         problems += check_live(site, args.live, expiry_days=args.expiry_warning)

@@ -26,8 +26,12 @@ DNSSEC-signed zone.
 With --check ZONEFILE, compare them with the records of a zone excerpt instead, and list every
 expected record that is not published (a renewal with a new key, a forgotten name).
 
+SITE may be a fleet folder: the records of all its hosts, each once, in zone-file order
+(owner names sorted as DNSSEC sorts them, RFC 4034 section 6.1).
+
 examples:
   hostgen dns --site site.yaml
+  hostgen dns --site hosts/ --live /path/to/copies
   hostgen dns --check /var/nsd/zones/master/example.org.zone
 """
 
@@ -47,6 +51,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if Path(args.site).is_dir():
+        return _run_fleet(args)
     loaded = load(args.site)
     records, problems = expected_records(loaded.site, args.live)
     if problems:
@@ -59,6 +65,33 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(dr.render(records, header) if records else "; no records to publish\n")
         return 0
     return _check(args.check, records)
+
+
+def _run_fleet(args: argparse.Namespace) -> int:
+    """SITE is a fleet folder: the records of every host, each record once (a certificate
+    shared by hosts gives one TLSA record per name), in zone-file order."""
+    from hostgen.commands._fleet import load_fleet
+
+    hosts = load_fleet(args.site)
+    records: dict[tuple[str, str, tuple[str, ...]], dr.Record] = {}
+    failed = False
+    for loaded in hosts:
+        found, problems = expected_records(loaded.site, args.live)
+        for line in loaded.format(problems):
+            print(line, file=sys.stderr)
+        failed = failed or bool(problems)
+        for record in found:
+            records.setdefault((record.owner, record.rtype, record.data), record)
+    if failed:
+        return 2
+    ordered = sorted(records.values(), key=lambda r: (dr.canonical(r.owner), r.rtype, r.data))
+    if args.check is not None:
+        return _check(args.check, ordered)
+    names = ", ".join(loaded.site.host.name for loaded in hosts)
+    header = [f"DNS records for the fleet {args.site} ({names}) (hostgen dns)",
+              "TLSA records take effect only in a DNSSEC-signed zone (RFC 6698)"]
+    sys.stdout.write(dr.render(ordered, header) if ordered else "; no records to publish\n")
+    return 0
 
 
 def _check(zonefile: Path, records: list[dr.Record]) -> int:

@@ -15,8 +15,12 @@ Validate SITE and write every file it describes under DIR, laid out as under / \
 DIR/etc/dkimproxy_out.conf, DIR/etc/resolv.conf). A section that SITE leaves out produces no \
 file. When SITE is invalid, every problem is printed as FILE:LINE:COL and nothing is written.
 
-example:
+SITE may be a fleet folder (each *.yaml in it one host): every host is written under
+DIR/HOSTNAME/etc/, HOSTNAME its host.name, and nothing is written unless all are valid.
+
+examples:
   hostgen render site.yaml --out build
+  hostgen render hosts/ --out build      # build/web1.example.org/etc/httpd.conf, ...
 """
 
 
@@ -33,10 +37,27 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if Path(args.site).is_dir():
+        return run_fleet(args)
     loaded = load(args.site)
     outputs = render(loaded.site, args.templates)  # everything rendered before anything written
     for name, output in outputs.items():
         target = args.out / "etc" / name
         write_atomic(target, output.text)
         print(f"wrote {target}")
+    return 0
+
+
+def run_fleet(args: argparse.Namespace) -> int:
+    """SITE is a fleet folder: every host (and the fleet's rules) valid, every output rendered,
+    then written under DIR/HOSTNAME/etc/; nothing written when one host is invalid."""
+    from hostgen.commands._fleet import load_fleet
+
+    hosts = load_fleet(args.site)
+    rendered = [(loaded.site.host.name, render(loaded.site, args.templates)) for loaded in hosts]
+    for name, outputs in rendered:
+        for path, output in outputs.items():
+            target = args.out / name / "etc" / path
+            write_atomic(target, output.text)
+            print(f"wrote {target}")
     return 0

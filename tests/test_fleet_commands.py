@@ -1,0 +1,213 @@
+"""Commands given a fleet folder: check, render, diff/apply --host, dns (examples/fleet)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from pathlib import Path
+
+import pki
+import pytest
+
+from hostgen.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+FLEET = REPO / "examples" / "fleet"
+HOSTS = ["mx.example.org", "web1.example.org", "web2.example.org"]
+
+
+@pytest.fixture
+def fleet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the example fleet, as the working directory (messages name files from it)."""
+    shutil.copytree(FLEET, tmp_path / "fleet")
+    monkeypatch.chdir(tmp_path / "fleet")
+    return tmp_path / "fleet"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_the_example_fleet_is_valid(fleet: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "check", "hosts/") == (0, "hosts/: 3 host(s) valid\n", "")
+
+
+def test_a_mistake_in_a_shared_file_is_printed_once_with_its_hosts(
+        fleet: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(fleet / "common/servers/www.yaml", "aliases:", "aliasses:")
+    edit(fleet / "common/tls.yaml", "key: /etc/ssl/private/example.org.key",
+         "key: etc/ssl/private/example.org.key")
+    code, out, err = run(capsys, "check", "hosts")
+    assert (code, err) == (2, "")
+    assert out.splitlines() == [
+        'common/servers/www.yaml:4:1: error: unknown key "aliasses" (did you mean "aliases"?) '
+        "(via hosts/web1.yaml, hosts/web2.yaml)",
+        'common/tls.yaml:6:10: error: expected an absolute path starting with "/", got '
+        '"etc/ssl/private/example.org.key" (via hosts/mx.yaml, hosts/web1.yaml, hosts/web2.yaml)',
+        "hosts: invalid: 2 error(s), 0 warning(s) (3 of 3 host(s) invalid)",
+    ]
+
+
+def test_fleet_conflicts_are_errors_where_the_second_is_written(
+        fleet: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # the blog written again on web2 (www comes from one shared file on both: no conflict)
+    edit(fleet / "hosts/web2.yaml", "name: staging.example.org", "name: staging.example.org\n"
+         "      aliases: [Blog.example.org]")
+    edit(fleet / "hosts/mx.yaml", "selector: mx", "selector: web1")
+    edit(fleet / "hosts/web2.yaml", "name: web2.example.org", "name: web1.example.org")
+    code, out, _ = run(capsys, "check", "hosts/")
+    assert code == 2
+    assert out.splitlines() == [
+        'hosts/web1.yaml:16:13: error: DKIM selector "web1" for example.org is also used by '
+        "host mx.example.org (hosts/mx.yaml:18:13): one DNS record cannot publish two keys; "
+        "give each host its own selector",
+        'hosts/web2.yaml:4:9: error: host "web1.example.org" is also described by '
+        "hosts/web1.yaml (hosts/web1.yaml:4:9): one file per host",
+        'hosts/web2.yaml:12:17: error: "Blog.example.org" is also served by host '
+        "web1.example.org (hosts/web1.yaml:11:13); a name is served by one host, or by "
+        "several from one shared file",
+        "hosts/: invalid: 3 error(s), 0 warning(s) (2 of 3 host(s) invalid)",
+    ]
+
+
+def test_a_server_in_one_shared_file_may_serve_on_several_hosts_not_a_copy(
+        fleet: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shared = (fleet / "common/servers/www.yaml").read_text()
+    (fleet / "common/servers/www2.yaml").write_text(shared)   # the same text, copied
+    edit(fleet / "hosts/web2.yaml", "servers/www.yaml", "servers/www2.yaml")
+    code, out, _ = run(capsys, "check", "hosts/")
+    assert code == 2
+    assert out.splitlines()[:2] == [
+        'common/servers/www2.yaml:3:7: error: "www.example.org" is also served by host '
+        "web1.example.org (common/servers/www.yaml:3:7); a name is served by one host, or by "
+        "several from one shared file (via hosts/web2.yaml)",
+        'common/servers/www2.yaml:4:11: error: "example.org" is also served by host '
+        "web1.example.org (common/servers/www.yaml:4:11); a name is served by one host, or by "
+        "several from one shared file (via hosts/web2.yaml)",
+    ]
+
+
+def test_render_writes_each_host_under_its_name(fleet: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "render", "hosts/", "--out", str(tmp_path / "build"))
+    assert (code, err) == (0, "")
+    written = sorted(str(p.relative_to(tmp_path / "build"))
+                     for p in (tmp_path / "build").rglob("*") if p.is_file())
+    assert written == [
+        "mx.example.org/etc/dkimproxy_out.conf", "mx.example.org/etc/httpd.conf",
+        "mx.example.org/etc/httpd.tls", "mx.example.org/etc/rc.conf.local",
+        "mx.example.org/etc/resolv.conf",
+        "web1.example.org/etc/dkimproxy_out.conf", "web1.example.org/etc/httpd.conf",
+        "web1.example.org/etc/httpd.tls", "web1.example.org/etc/resolv.conf",
+        "web2.example.org/etc/dkimproxy_out.conf", "web2.example.org/etc/httpd.conf",
+        "web2.example.org/etc/httpd.tls", "web2.example.org/etc/resolv.conf",
+    ]
+    first = tmp_path / "build/mx.example.org/etc/dkimproxy_out.conf"
+    assert out.splitlines()[0] == f"wrote {first}"
+    # the same shared server, the same bytes on both web hosts; the host's own selector
+    www = (tmp_path / "build/web1.example.org/etc/httpd.conf").read_text().split("\n\n")[1:3]
+    assert www == (tmp_path / "build/web2.example.org/etc/httpd.conf").read_text() \
+        .split("\n\n")[1:3]
+    assert 'selector "web2"' not in (tmp_path / "build/web1.example.org/etc/dkimproxy_out.conf") \
+        .read_text()
+    assert "selector web2" in (tmp_path / "build/web2.example.org/etc/dkimproxy_out.conf") \
+        .read_text()
+
+
+def test_render_of_an_invalid_fleet_writes_nothing(fleet: Path, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    edit(fleet / "hosts/mx.yaml", "selector: mx", "selector: web1")
+    code, out, err = run(capsys, "render", "hosts/", "--out", str(tmp_path / "build"))
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        'hosts/web1.yaml:16:13: error: DKIM selector "web1" for example.org is also used by '
+        "host mx.example.org (hosts/mx.yaml:18:13): one DNS record cannot publish two keys; "
+        "give each host its own selector",
+        "hostgen: hosts/: 1 error(s), nothing written",
+    ]
+    assert not (tmp_path / "build").exists()
+
+
+def test_diff_and_apply_pick_one_host(fleet: Path, tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "web2" / "etc"
+    root.mkdir(parents=True)
+    code, _, err = run(capsys, "apply", str(root), "--site", "hosts/")
+    assert code == 2
+    assert err == ("hostgen: hosts/ is a fleet folder: --host NAME picks one (hosts: "
+                   f"{', '.join(HOSTS)})\n")
+    code, _, err = run(capsys, "diff", str(root), "--site", "hosts/", "--host", "web3.example.org")
+    assert (code, err) == (2, "hostgen: hosts/ is a fleet folder: no host \"web3.example.org\" in "
+                              f"it (hosts: {', '.join(HOSTS)})\n")
+    code, out, _ = run(capsys, "apply", str(root), "--site", "hosts/", "--host", "web2.example.org")
+    assert code == 0
+    assert f"created {root / 'httpd.conf'}" in out.splitlines()
+    assert "staging.example.org" in (root / "httpd.conf").read_text()
+    code, out, _ = run(capsys, "diff", str(root), "--site", "hosts/", "--host", "web2.example.org")
+    assert (code, out) == (0, "0 changed, 4 unchanged, 0 missing, 0 changed on the host since "
+                              "the last apply\n")
+
+
+@pytest.fixture
+def live(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One root holding the fleet's shared certificates and DKIM key (as the repository's
+    copies would), from the tests' PKI."""
+    certs = pki.session(tmp_path_factory)
+    root = tmp_path / "live"
+    for host_path, name, mode in [("etc/ssl/example.org.crt", "web.crt", 0o644),
+                                  ("etc/ssl/private/example.org.key", "ec.key", 0o600),
+                                  ("etc/ssl/mx.example.org.crt", "mx.crt", 0o644),
+                                  ("etc/ssl/private/mx.example.org.key", "rsa.key", 0o600),
+                                  ("etc/mail/dkim/private.key", "dkim.key", 0o600)]:
+        (root / host_path).parent.mkdir(parents=True, exist_ok=True)
+        (root / host_path).write_bytes(certs.read(name))
+        os.chmod(root / host_path, mode)
+    for name in ("www", "blog", "staging", "mx"):
+        (root / "var/www/htdocs" / name).mkdir(parents=True)
+    (root / "var/www/run").mkdir()
+    with socket.socket(socket.AF_UNIX) as php:   # what php-fpm would have bound
+        php.bind(str(root / "var/www/run/php-fpm.sock"))
+    return root
+
+
+def test_a_shared_certificate_is_checked_with_every_host_s_names(
+        fleet: Path, live: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "hosts/", "--live", str(live))
+    assert code == 2
+    lines = [line for line in out.splitlines() if "error" in line]
+    # web.crt covers www.example.org and example.org (the shared server: nothing to say),
+    # not the names each web host adds
+    assert lines == [
+        'hosts/web1.yaml:11:13: error: /etc/ssl/example.org.crt: certificate does not cover '
+        '"blog.example.org" (its names: www.example.org, example.org)',
+        'hosts/web2.yaml:11:13: error: /etc/ssl/example.org.crt: certificate does not cover '
+        '"staging.example.org" (its names: www.example.org, example.org)',
+        "hosts/: invalid: 2 error(s), 0 warning(s) (2 of 3 host(s) invalid)",
+    ]
+
+
+def test_dns_prints_the_fleet_s_records_once_in_zone_order(
+        fleet: Path, live: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "dns", "--site", "hosts/", "--live", str(live))
+    assert (code, err) == (0, "")
+    owners = [line.split()[0] for line in out.splitlines()
+              if line and not line.startswith((";", "\t"))]
+    # RFC 4034 section 6.1: labels from the root down, by octets ("_" sorts before letters);
+    # www.example.org and example.org once, though two hosts serve them
+    assert owners == [
+        "mx._domainkey.example.org.", "web1._domainkey.example.org.",
+        "web2._domainkey.example.org.", "_443._tcp.example.org.",
+        "_443._tcp.blog.example.org.", "_25._tcp.mx.example.org.", "_443._tcp.mx.example.org.",
+        "_443._tcp.staging.example.org.", "_443._tcp.www.example.org.",
+    ]
+    assert out.startswith("; DNS records for the fleet hosts/ (mx.example.org, web1.example.org, "
+                          "web2.example.org) (hostgen dns)\n")
