@@ -35,19 +35,20 @@ def read_text(path: Path) -> str:
         raise HostgenError(f"{path}: not UTF-8 text (byte {exc.start})") from None
 
 
-def check_site_file(path: Path, includes: Includes | None = None
+def check_site_file(path: Path, includes: Includes | None = None, shown: str | None = None
                     ) -> tuple[Site | None, list[Problem], Positions]:
     """Every problem of the file (and of the files it includes), the model when there is no
-    error, and the positions."""
-    loaded = load_document(path, str(path), read_text(path), includes)
+    error, and the positions. `shown`: how messages name the file (default: `path`)."""
+    loaded = load_document(path, shown or str(path), read_text(path), includes)
     site, problems = validate(loaded)
     return site, problems, loaded.positions
 
 
-def load_site(path: Path, includes: Includes | None = None) -> LoadedSite:
+def load_site(path: Path, includes: Includes | None = None, shown: str | None = None
+              ) -> LoadedSite:
     """The validated site, or InvalidSite carrying every positioned problem."""
-    site, problems, positions = check_site_file(path, includes)
-    filename = str(path)
+    site, problems, positions = check_site_file(path, includes, shown)
+    filename = shown or str(path)
     if site is None or has_errors(problems):
         lines = format_problems(problems, positions, filename)
         raise InvalidSite(filename, lines, sum(p.level == "error" for p in problems))
