@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -217,3 +218,20 @@ def test_the_collection_applies_checks_diffs_and_refuses(
     assert results["web2"]["msg"].startswith("validator 'sh -c ")
     assert results["web2"]["msg"].endswith("failed (exit 1): httpd says no; nothing written")
     assert fleet.files("web2") == web2
+
+
+def test_the_collection_builds_as_a_galaxy_artefact(tmp_path: Path) -> None:
+    galaxy = Path(sys.executable).parent / "ansible-galaxy"
+    binary = str(galaxy) if galaxy.exists() else shutil.which("ansible-galaxy")
+    if binary is None:
+        pytest.skip("install ansible-core (pip install ansible-core) for ansible-galaxy")
+    source = REPO / "ansible_collections" / "hostgen" / "openbsd"
+    done = subprocess.run([binary, "collection", "build", str(source), "--output-path",
+                           str(tmp_path)], env={**os.environ, "HOME": str(tmp_path)},
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    [artefact] = tmp_path.glob("hostgen-openbsd-*.tar.gz")
+    with tarfile.open(artefact) as tar:
+        names = set(tar.getnames())
+    assert {"README.md", "meta/runtime.yml", "plugins/action/site.py",
+            "plugins/modules/site.py", "plugins/module_utils/hostgen_host.py"} <= names

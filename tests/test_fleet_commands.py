@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 from pathlib import Path
@@ -211,3 +212,23 @@ def test_dns_prints_the_fleet_s_records_once_in_zone_order(
     ]
     assert out.startswith("; DNS records for the fleet hosts/ (mx.example.org, web1.example.org, "
                           "web2.example.org) (hostgen dns)\n")
+
+
+def test_the_pre_commit_hook_checks_the_fleet_on_changes_to_shared_files(
+        fleet: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from ruamel.yaml import YAML
+
+    [hook] = YAML(typ="safe").load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert (hook["id"], hook["entry"], hook["language"], hook["pass_filenames"]) == (
+        "hostgen-check", "hostgen check", "python", False)
+    files = re.compile(hook["files"])
+    for path in ("site.yaml", "hosts/web1.yaml", "infra/hosts/a.yml", "common/tls.yaml",
+                 "common/servers/www.yaml"):
+        assert files.search(path), path
+    for path in ("README.md", "hosts/notes.txt", "mysite.yaml.orig"):
+        assert not files.search(path), path
+    # what pre-commit runs: the entry, the args of the README's example, no file names
+    assert run(capsys, *hook["entry"].split()[1:], "hosts/")[0] == 0
+    edit(fleet / "common/mail.yaml", "listen: 127.0.0.1:10027", "listen: '[::1]:10027'")
+    code, out, _ = run(capsys, *hook["entry"].split()[1:], "hosts/")
+    assert code == 2 and out.startswith("common/mail.yaml:6:11: error: ")
