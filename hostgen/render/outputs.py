@@ -7,6 +7,7 @@ ones. StrictUndefined, LF line ends, byte-identical output for the same input.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -48,7 +49,10 @@ def shipped_templates() -> Path:
     raise HostgenError("the shipped templates are missing from this installation")
 
 
+@functools.lru_cache(maxsize=8)
 def environment(user_templates: Path | None = None) -> jinja2.Environment:
+    """One environment per templates folder, kept: compiling the templates was most of the
+    time of rendering a fleet host by host (bench_fleet.py); jinja re-reads a changed file."""
     folders = [str(user_templates)] if user_templates else []
     folders.append(str(shipped_templates()))
     env = jinja2.Environment(
