@@ -232,3 +232,16 @@ def test_the_pre_commit_hook_checks_the_fleet_on_changes_to_shared_files(
     edit(fleet / "common/mail.yaml", "listen: 127.0.0.1:10027", "listen: '[::1]:10027'")
     code, out, _ = run(capsys, *hook["entry"].split()[1:], "hosts/")
     assert code == 2 and out.startswith("common/mail.yaml:6:11: error: ")
+
+
+def test_route_on_a_fleet_asks_the_host_that_serves_the_name(
+        fleet: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "route", "https://www.example.org:443/old/x", "--site", "hosts/")
+    assert code == 0
+    assert "location  \"/old/*\"  (common/servers/www.yaml:8:5)\n" in out
+    assert out.endswith("outcome   301 -> https://www.example.org/archive/\n")
+    code, out, _ = run(capsys, "route", "https://staging.example.org/", "--site", "hosts/")
+    assert "(hosts/web2.yaml:11:7)" in out
+    code, _, err = run(capsys, "route", "https://nope.example.org/", "--site", "hosts/")
+    assert (code, err) == (2, 'hostgen: hosts/: no host serves "nope.example.org" (hosts: '
+                              "mx.example.org, web1.example.org, web2.example.org)\n")

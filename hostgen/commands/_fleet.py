@@ -5,13 +5,14 @@ reaches it."""
 
 from __future__ import annotations
 
+import fnmatch
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hostgen.checks.fleet import Member, fleet_problems
+from hostgen.checks.fleet import Member, fleet_problems, names
 from hostgen.errors import HostgenError, InvalidSite
 from hostgen.site.fleet import Includes, host_files, load_document, repository_of
 from hostgen.site.load import LoadedSite, check_site_file, read_text
@@ -125,6 +126,22 @@ def _collect(checked: list[Checked]) -> dict[_Key, list[str]]:
             if file is not None and file != host.shown and host.shown not in hosts:
                 hosts.append(host.shown)
     return vias
+
+
+def host_serving(folder: str, name: str | None) -> LoadedSite:
+    """The host of the fleet that serves `name` (a Host header: the port and a final dot are
+    ignored; server names may be httpd's glob patterns). Several hosts serve it only when they
+    take it from one shared file: they answer alike, the first is used."""
+    hosts = load_fleet(folder)
+    wanted = (name or "").rpartition(":")[0] if (name or "").count(":") == 1 else (name or "")
+    wanted = wanted.lower().rstrip(".")
+    found = [loaded for loaded in hosts
+             if any(fnmatch.fnmatchcase(wanted, served.lower().rstrip("."))
+                    for _, served in names(loaded.site))]
+    if not found:
+        listed = ", ".join(loaded.site.host.name for loaded in hosts)
+        raise HostgenError(f'{folder}: no host serves "{name}" (hosts: {listed})')
+    return found[0]
 
 
 def format_fleet(checked: list[Checked]) -> list[str]:
