@@ -194,6 +194,8 @@ def test_the_collection_applies_checks_diffs_and_refuses(
 
     # 3. for real: web1 still refused, web2 applied (with a backup), mx unchanged (changed=0)
     out, hosts, results = fleet.run()
+    assert hosts["web1"].endswith(recap(0, ignored=1)) and results["web1"]["failed"] is True
+    assert results["web1"]["drifted"] == [str(hand)]
     assert hosts["mx"].endswith(recap(0)) and results["mx"]["msg"] == "nothing to do"
     assert "mx: rcctl" not in out
     assert fleet.files("web1") == before["web1"]

@@ -245,3 +245,14 @@ def test_route_on_a_fleet_asks_the_host_that_serves_the_name(
     code, _, err = run(capsys, "route", "https://nope.example.org/", "--site", "hosts/")
     assert (code, err) == (2, 'hostgen: hosts/: no host serves "nope.example.org" (hosts: '
                               "mx.example.org, web1.example.org, web2.example.org)\n")
+
+
+def test_a_folder_without_hosts_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "hosts" / "common").mkdir(parents=True)
+    (tmp_path / "hosts" / "common" / "tls.yaml").write_text("tls: {}\n")
+    (tmp_path / "hosts" / "notes.txt").write_text("not a host\n")
+    monkeypatch.chdir(tmp_path)
+    for argv in (["check", "hosts"], ["render", "hosts"], ["dns", "--site", "hosts"]):
+        assert run(capsys, *argv) == (2, "", "hostgen: hosts: no host files (*.yaml) in this "
+                                             "folder\n")

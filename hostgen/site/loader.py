@@ -4,6 +4,11 @@ The YAML is composed into nodes (ruamel.yaml's libyaml-based parser when ruamel.
 installed: about eight times faster than the pure-Python round-trip loader on a 1000-vhost site),
 then walked once to build dicts, lists and scalars plus a `Positions` table. Problems found here
 (syntax errors, duplicate keys, non-string keys) are collected, never raised one by one.
+
+The walk also notes each mapping that says `include:` (`Loaded.includes`); hostgen.site.fleet
+merges the named files into it: the files in the order written, then the mapping's own keys on
+top (the host's own value wins), mappings merged key by key, lists and scalars replaced whole
+(never concatenated: order is meaning in httpd). Positions then know each value's file.
 """
 
 from __future__ import annotations
