@@ -56,6 +56,8 @@ PLAYBOOK = """\
       loop: "{{ hostgen.services }}"
 """
 
+SECRET = "c2VjcmV0IGtleSBtYXRlcmlhbA"
+
 BAD_HOST = """\
 include: [../common/base.yaml]
 host:
@@ -83,6 +85,10 @@ class Fleet:
             path.mkdir()
         for host in ("web1", "web2", "mx", "bad"):
             (self.roots / host / "etc").mkdir(parents=True)
+            # the key the site names, where the host has it: never read, never shown
+            key = self.roots / host / "etc/ssl/private/example.org.key"
+            key.parent.mkdir(parents=True)
+            key.write_text(f"-----BEGIN PRIVATE KEY-----\n{SECRET}\n-----END PRIVATE KEY-----\n")
 
     def etc(self, host: str) -> Path:
         return self.roots / host / "etc"
@@ -90,7 +96,7 @@ class Fleet:
     def files(self, host: str) -> dict[str, str]:
         root = self.roots / host
         return {str(p.relative_to(root)): p.read_text() for p in sorted(root.rglob("*"))
-                if p.is_file() and p.name != "lock"}
+                if p.is_file() and p.name != "lock" and p.suffix != ".key"}
 
     def run(self, *options: str, host_vars: dict[str, str] | None = None
             ) -> tuple[str, dict[str, str], dict[str, dict[str, object]]]:
@@ -111,8 +117,10 @@ class Fleet:
         done = subprocess.run([binary, "-i", "inventory", "site.yml", *options], cwd=self.dir,
                               env=env, capture_output=True, text=True, timeout=300, check=False)
         assert done.returncode == 0, done.stdout + done.stderr
+        assert SECRET not in done.stdout + done.stderr
         recap = dict(re.findall(r"^(\w+)\s+: (ok=.*?)\s*$", done.stdout, re.MULTILINE))
         results = {p.stem: json.loads(p.read_text()) for p in self.results.glob("*.json")}
+        assert not any(SECRET in p.read_text() for p in self.results.glob("*.json"))
         return done.stdout, recap, results
 
 
