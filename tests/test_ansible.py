@@ -245,3 +245,20 @@ def test_the_collection_builds_as_a_galaxy_artefact(tmp_path: Path) -> None:
         names = set(tar.getnames())
     assert {"README.md", "meta/runtime.yml", "plugins/action/site.py",
             "plugins/modules/site.py", "plugins/module_utils/hostgen_host.py"} <= names
+
+
+def test_ansible_doc_reads_the_module_s_documentation(tmp_path: Path) -> None:
+    doc = Path(sys.executable).parent / "ansible-doc"
+    binary = str(doc) if doc.exists() else shutil.which("ansible-doc")
+    if binary is None:
+        pytest.skip("install ansible-core (pip install ansible-core) for ansible-doc")
+    done = subprocess.run([binary, "--json", "hostgen.openbsd.site"], capture_output=True,
+                          text=True, timeout=120, check=False,
+                          env={**os.environ, "HOME": str(tmp_path),
+                               "ANSIBLE_COLLECTIONS_PATH": str(REPO)})
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)["hostgen.openbsd.site"]
+    assert sorted(found["doc"]["options"]) == ["force", "keep", "root", "site", "state",
+                                               "templates", "validate_httpd", "validate_smtpd"]
+    assert sorted(found["return"]) == ["backups", "changed", "diff", "files", "problems",
+                                       "services"]

@@ -22,7 +22,8 @@ description:
   - Check mode writes nothing and reports C(changed) as an apply would. Diff mode returns the
     unified difference of each file. Key files are never read, so their content never appears
     in diffs or results.
-  - An invalid site fails the task with every problem at its file and position
+  - >-
+    An invalid site fails the task with every problem at its file and position
     (C(common/tls.yaml:4:7: error: ... (via hosts/web.yaml))).
 version_added: 0.1.0
 author: hostgen contributors
