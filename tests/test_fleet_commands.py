@@ -198,8 +198,11 @@ def test_a_shared_certificate_is_checked_with_every_host_s_names(
 
 def test_dns_prints_the_fleet_s_records_once_in_zone_order(
         fleet: Path, live: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "dns", "--site", "hosts/", "--live", str(live))
+    code, out, err = run(capsys, "dns", "hosts/", "--live", str(live))
     assert (code, err) == (0, "")
+    assert run(capsys, "dns", "--site", "hosts/", "--live", str(live)) == (0, out, "")
+    assert run(capsys, "dns", "hosts/", "--site", "hosts/") == (
+        2, "", "hostgen: give SITE once: as an argument or with --site\n")
     owners = [line.split()[0] for line in out.splitlines()
               if line and not line.startswith((";", "\t"))]
     # RFC 4034 section 6.1: labels from the root down, by octets ("_" sorts before letters);

@@ -9,6 +9,7 @@ from pathlib import Path
 from cryptography import x509
 
 from hostgen.commands._common import add_site_argument, load
+from hostgen.errors import HostgenError
 from hostgen.site.model import Site
 from hostgen.site.problems import Loc, Problem
 from hostgen.tls import dnsrecords as dr
@@ -31,7 +32,7 @@ SITE may be a fleet folder: the records of all its hosts, each once, in zone-fil
 
 examples:
   hostgen dns --site site.yaml
-  hostgen dns --site hosts/ --live /path/to/copies
+  hostgen dns hosts/ --live /path/to/copies
   hostgen dns --check /var/nsd/zones/master/example.org.zone
 """
 
@@ -43,6 +44,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                             epilog="exit codes: 0 ok, 1 --check found mismatches, "
                                    "2 invalid input or unreadable files")
     add_site_argument(parser, positional=False)
+    parser.add_argument("site_given", nargs="?", metavar="SITE",
+                        help="the same as --site: `hostgen dns hosts/` for a fleet")
     parser.add_argument("--live", default="/", type=Path, metavar="ROOT",
                         help="read the certificates and keys under ROOT (default: /)")
     parser.add_argument("--check", type=Path, metavar="ZONEFILE",
@@ -51,6 +54,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.site_given is not None:
+        if args.site != "site.yaml":
+            raise HostgenError("give SITE once: as an argument or with --site")
+        args.site = args.site_given
     if Path(args.site).is_dir():
         return _run_fleet(args)
     loaded = load(args.site)
