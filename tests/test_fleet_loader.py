@@ -162,3 +162,22 @@ def test_hostile_include_names_are_only_file_names(tmp_path: Path, hostile: str)
     write(tmp_path, {"hosts/web.yaml": text})
     lines = problems_of(tmp_path)
     assert len(lines) == 1 and "cannot read" in lines[0]
+
+
+def test_a_list_taken_whole_from_a_file_keeps_its_positions(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "common/servers.yaml": "httpd:\n  listen: egress\n  servers:\n"
+                               "    - {name: a.example.org}\n    - {name: b.example.org, "
+                               "root: here}\n",
+        "common/materials.yaml": "web: {certificate: /a.crt, key: b.key}\n",
+        "hosts/web.yaml": "include: ../common/servers.yaml\nhost: {name: web.example.org}\n"
+                          "tls:\n  include: ../common/materials.yaml\n"
+                          "httpd: {tls: web, prefork: 0}\n",
+    })
+    assert problems_of(tmp_path) == [
+        "hosts/web.yaml:5:28: error: must be at least 1, got 0",
+        'common/materials.yaml:1:33: error: expected an absolute path starting with "/", got '
+        '"b.key" (via hosts/web.yaml)',
+        'common/servers.yaml:5:35: error: expected an absolute path starting with "/", got '
+        '"here" (via hosts/web.yaml)',
+    ]
