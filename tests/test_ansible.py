@@ -157,9 +157,10 @@ def test_the_collection_applies_checks_diffs_and_refuses(
         etc = fleet.etc(host)
         assert results[host]["changed"] is True
         expected = build / f"{host}.example.org" / "etc"
-        assert {f"{etc}/{p.name}" for p in expected.iterdir()} == set(results[host]["files"])
-        for path in expected.iterdir():
-            assert (etc / path.name).read_text() == path.read_text()
+        names = [p.relative_to(expected) for p in expected.rglob("*") if p.is_file()]
+        assert {str(etc / name) for name in names} == set(results[host]["files"])
+        for name in names:
+            assert (etc / name).read_text() == (expected / name).read_text()
     outputs = render(load_site(fleet.dir / "hosts/web1.yaml").site)
     needs = dict.fromkeys((o.service, o.action) for o in outputs.values() if o.service)
     assert results["web1"]["services"] == [
@@ -172,8 +173,9 @@ def test_the_collection_applies_checks_diffs_and_refuses(
     assert '+server "blog.example.org" {\n' in out
     # the state is hostgen apply's own: hostgen diff on the host agrees
     state = statefile.load(fleet.roots / "web1" / "var/db/hostgen/state.json")
-    assert sorted(state.files) == sorted(str(fleet.etc("web1") / p.name)
-                                         for p in (build / "web1.example.org/etc").iterdir())
+    web1 = build / "web1.example.org/etc"
+    assert sorted(state.files) == sorted(str(fleet.etc("web1") / p.relative_to(web1))
+                                         for p in web1.rglob("*") if p.is_file())
     # the invalid host: positioned problems (relative to the playbook), nothing written
     assert hosts["bad"].endswith(recap(0, failed=0, ignored=1))
     assert results["bad"]["failed"] is True
