@@ -148,6 +148,11 @@ def test_diff_and_apply_pick_one_host(fleet: Path, tmp_path: Path,
     code, _, err = run(capsys, "diff", str(root), "--site", "hosts/", "--host", "web3.example.org")
     assert (code, err) == (2, "hostgen: hosts/ is a fleet folder: no host \"web3.example.org\" in "
                               f"it (hosts: {', '.join(HOSTS)})\n")
+    code, _, err = run(capsys, "apply", str(root), "--site", "hosts/web1.yaml", "--host",
+                       "web2.example.org")
+    assert (code, err) == (2, "hostgen: hosts/web1.yaml describes web1.example.org, not "
+                              "web2.example.org\n")
+    assert list(root.iterdir()) == []
     code, out, _ = run(capsys, "apply", str(root), "--site", "hosts/", "--host", "web2.example.org")
     assert code == 0
     assert f"created {root / 'httpd.conf'}" in out.splitlines()

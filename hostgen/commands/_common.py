@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from hostgen.errors import HostgenError
 from hostgen.site.load import LoadedSite, load_site
 
 
@@ -24,7 +25,8 @@ def add_site_argument(parser: argparse.ArgumentParser, *, positional: bool,
 
 def add_host_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", metavar="NAME",
-                        help="when SITE is a fleet folder: the host to use (its host.name)")
+                        help="when SITE is a fleet folder: the host to use (its host.name); "
+                             "with a site file: refuse unless it describes that host")
 
 
 def add_root_arguments(parser: argparse.ArgumentParser, state_note: str = "") -> None:
@@ -52,6 +54,9 @@ def load(site: str, host: str | None = None) -> LoadedSite:
         loaded = pick_host(site, host)
     else:
         loaded = load_site(Path(site))
+        if host is not None and host != loaded.site.host.name:
+            # --host with one file: a check that the file is the host meant (apply writes)
+            raise HostgenError(f"{site} describes {loaded.site.host.name}, not {host}")
     for line in loaded.format(loaded.warnings):
         print(line, file=sys.stderr)
     return loaded
