@@ -71,8 +71,8 @@ def test_fleet_conflicts_are_errors_where_the_second_is_written(
         'hosts/web1.yaml:16:13: error: DKIM selector "web1" for example.org is also used by '
         "host mx.example.org (hosts/mx.yaml:18:13): one DNS record cannot publish two keys; "
         "give each host its own selector",
-        'hosts/web2.yaml:4:9: error: host "web1.example.org" is also described by '
-        "hosts/web1.yaml (hosts/web1.yaml:4:9): one file per host",
+        'hosts/web2.yaml:4:9: error: host "web1.example.org" is also described at '
+        "hosts/web1.yaml:4:9: one file per host",
         'hosts/web2.yaml:12:17: error: "Blog.example.org" is also served by host '
         "web1.example.org (hosts/web1.yaml:11:13); a name is served by one host, or by "
         "several from one shared file",

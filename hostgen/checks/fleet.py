@@ -57,9 +57,8 @@ def _host_names(members: list[Member]) -> Iterator[tuple[Member, Problem]]:
     for member in members:
         name = member.site.host.name.lower().rstrip(".")
         if name in first:
-            yield member, Problem(loc, f'host "{member.site.host.name}" is also described by '
-                                       f"{first[name].shown} ({first[name].at(loc)}): one file "
-                                       "per host")
+            yield member, Problem(loc, f'host "{member.site.host.name}" is also described at '
+                                       f"{first[name].at(loc)}: one file per host")
         else:
             first[name] = member
 
