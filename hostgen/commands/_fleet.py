@@ -15,13 +15,9 @@ from typing import Any
 from hostgen.checks.fleet import Member, fleet_problems, names
 from hostgen.errors import HostgenError, InvalidSite
 from hostgen.site.fleet import Includes, host_files, load_document, repository_of
-from hostgen.site.load import LoadedSite, check_site_file, read_text
+from hostgen.site.load import LoadedSite, check_site_file, load_site, read_text
 from hostgen.site.model import Site
 from hostgen.site.problems import Positions, Problem, has_errors, where
-
-
-def is_fleet(site: str) -> bool:
-    return Path(site).is_dir()
 
 
 def hosts_of(folder: str) -> list[Path]:
@@ -64,9 +60,9 @@ def check_hosts(folder: str, extra: Extra | None = None) -> list[Checked]:
     for host in checked:
         if extra is not None and host.site is not None and not has_errors(host.problems):
             host.problems += extra(host.site, host.positions, host.shown)
-    members = {id(c.site): c for c in checked if c.site is not None}
+    by_site = {id(c.site): c for c in checked if c.site is not None}
     for member, problem in fleet_problems([m for c in checked if (m := c.member)]):
-        members[id(member.site)].problems.append(problem)
+        by_site[id(member.site)].problems.append(problem)
     return checked
 
 
@@ -104,7 +100,6 @@ def pick_host(folder: str, name: str | None) -> LoadedSite:
         listed = ", ".join(named)
         said = "--host NAME picks one" if name is None else f'no host "{name}" in it'
         raise HostgenError(f"{folder} is a fleet folder: {said} (hosts: {listed})")
-    from hostgen.site.load import load_site
     return load_site(named[name], includes)
 
 
