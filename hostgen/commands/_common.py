@@ -6,15 +6,27 @@ import argparse
 import sys
 from pathlib import Path
 
+from hostgen.errors import HostgenError
 from hostgen.site.load import LoadedSite, load_site
 
 
-def add_site_argument(parser: argparse.ArgumentParser, *, positional: bool) -> None:
-    help_text = "the site description (default: ./site.yaml)"
+def add_site_argument(parser: argparse.ArgumentParser, *, positional: bool,
+                      host: bool = False) -> None:
+    """SITE, a file or a fleet folder; with `host`, also --host NAME to pick one host of a
+    fleet (the commands that act on one host: diff, apply, route)."""
+    help_text = ("the site description, or a fleet folder of them (default: ./site.yaml)")
     if positional:
         parser.add_argument("site", nargs="?", default="site.yaml", metavar="SITE", help=help_text)
     else:
         parser.add_argument("--site", default="site.yaml", metavar="SITE", help=help_text)
+    if host:
+        add_host_argument(parser)
+
+
+def add_host_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", metavar="NAME",
+                        help="when SITE is a fleet folder: the host to use (its host.name); "
+                             "with a site file: refuse unless it describes that host")
 
 
 def add_root_arguments(parser: argparse.ArgumentParser, state_note: str = "") -> None:
@@ -34,9 +46,17 @@ def add_templates_argument(parser: argparse.ArgumentParser) -> None:
                              "rc.conf.local.j2, dkimproxy_out.conf.j2, resolv.conf.j2)")
 
 
-def load(site: str) -> LoadedSite:
-    """Load and validate; warnings go to stderr, errors raise InvalidSite (exit 2)."""
-    loaded = load_site(Path(site))
+def load(site: str, host: str | None = None) -> LoadedSite:
+    """Load and validate; warnings go to stderr, errors raise InvalidSite (exit 2). SITE may
+    be a fleet folder: then `host` picks the host (an error listing them without it)."""
+    if Path(site).is_dir():
+        from hostgen.commands._fleet import pick_host
+        loaded = pick_host(site, host)
+    else:
+        loaded = load_site(Path(site))
+        if host is not None and host != loaded.site.host.name:
+            # --host with one file: a check that the file is the host meant (apply writes)
+            raise HostgenError(f"{site} describes {loaded.site.host.name}, not {host}")
     for line in loaded.format(loaded.warnings):
         print(line, file=sys.stderr)
     return loaded

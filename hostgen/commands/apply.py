@@ -52,7 +52,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                    "(validation failed, a file edited by hand, another apply "
                                    "running), 2 invalid input or unwritable ROOT")
     add_root_arguments(parser, "; the lock and backups live beside it")
-    add_site_argument(parser, positional=False)
+    add_site_argument(parser, positional=False, host=True)
     parser.add_argument("--dry-run", action="store_true",
                         help="check everything and say what would change; write nothing")
     parser.add_argument("--force", action="store_true",
@@ -70,7 +70,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     root: Path = args.root
-    outputs = render(load(args.site).site, args.templates)
+    outputs = render(load(args.site, args.host).site, args.templates)
     options = ApplyOptions(root=root, state_path=args.state or statefile.default_path(root),
                            dry_run=args.dry_run, force=args.force, keep=args.keep,
                            reload=args.reload, validate_httpd=args.validate_httpd)

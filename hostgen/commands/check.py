@@ -9,6 +9,7 @@ from hostgen.checks.expectations import run_expectations
 from hostgen.checks.lints import check_lints
 from hostgen.errors import HostgenError
 from hostgen.site.load import LoadedSite, validate_file
+from hostgen.site.model import Site
 from hostgen.site.problems import Positions, Problem, format_problems, has_errors
 from hostgen.site.validate import Validated
 
@@ -23,6 +24,11 @@ Besides the rules, check simulates requests against the rendered httpd.conf: it 
 `expect:` list of SITE (url, status, location, redirect) and lints the locations
 (shadowed-location, glob-like-pattern, redirect-loop; silence one for a location with
 `silence: [RULE]`).
+
+SITE may be a fleet folder (each *.yaml in it one host): every host is checked, then what only
+the fleet shows: a host name in two files, a server name or alias served by two hosts, a DKIM
+selector used for one domain by two hosts. A problem written in a shared file is printed once,
+with the hosts that reach it: common/tls.yaml:4:7: error: ... (via hosts/a.yaml, hosts/b.yaml).
 
 With --live ROOT, the certificates, keys, sockets and roots the site names are read under ROOT
 (/ on the host) and checked too.
@@ -59,6 +65,8 @@ def run(args: argparse.Namespace) -> int:
     if args.live is not None and not args.live.is_dir():
         raise HostgenError(f"{args.live}: not a directory (--live names the root the site's "
                            "files are read under, / on the host)")
+    if path.is_dir():
+        return run_fleet(args)
     result, positions = validate_file(path)
     problems = [*result.problems, *extra_checks(args, result, positions)]
     for line in format_problems(problems, positions, args.site):
@@ -74,6 +82,25 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_fleet(args: argparse.Namespace) -> int:
+    """SITE is a fleet folder: every host, then what only the fleet shows (DESIGN.md "Many
+    hosts"); a problem in a shared file is printed once, with every host reaching it."""
+    from hostgen.commands._fleet import check_hosts, count, format_fleet, summary
+
+    checked = check_hosts(args.site, lambda site, positions, shown:
+                          site_checks(args, site, positions, shown))
+    for line in format_fleet(checked):
+        print(line)
+    said, valid = summary(args.site, checked)
+    errors, warnings = count(checked)
+    if valid and args.strict and warnings:
+        said = (f"{args.site}: invalid: {errors} error(s), {warnings} warning(s) "
+                "(--strict: warnings count as errors)")
+        valid = False
+    print(said)
+    return 0 if valid else 2
+
+
 def extra_checks(args: argparse.Namespace, result: Validated,
                  positions: Positions) -> list[Problem]:
     """What `check` adds to the rules: lints and the `expect:` list, answered by simulating
@@ -85,10 +112,16 @@ def extra_checks(args: argparse.Namespace, result: Validated,
         return []
     if result.site is None or has_errors(result.problems):
         return [p for p in check_lints(parts, simulate=False) if not result.held.is_held(p)]
-    loaded = LoadedSite(Path(args.site), args.site, result.site, positions, [])
-    problems = [*check_lints(result.site), *run_expectations(loaded)]
+    return site_checks(args, result.site, positions, args.site)
+
+
+def site_checks(args: argparse.Namespace, site: Site, positions: Positions,
+                filename: str) -> list[Problem]:
+    """The checks of a valid site: every lint, the `expect:` list, and with --live its files."""
+    loaded = LoadedSite(Path(filename), filename, site, positions, [])
+    problems = [*check_lints(site), *run_expectations(loaded)]
     if args.live is not None:
         from hostgen.tls.livecheck import check_live  # cryptography: only with --live (start-up)
 
-        problems += check_live(result.site, args.live, expiry_days=args.expiry_warning)
+        problems += check_live(site, args.live, expiry_days=args.expiry_warning)
     return problems

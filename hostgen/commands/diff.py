@@ -42,7 +42,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                             epilog="exit codes: 0 no difference, 1 differences, "
                                    "2 invalid input or unreadable ROOT")
     add_root_arguments(parser)
-    add_site_argument(parser, positional=False)
+    add_site_argument(parser, positional=False, host=True)
     parser.add_argument("--semantic", action="store_true",
                         help="compare meaning (parsed structures), not text")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
@@ -54,7 +54,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     root: Path = args.root
     check_root(root)
-    outputs = render(load(args.site).site, args.templates)
+    outputs = render(load(args.site, args.host).site, args.templates)
     live = read_root(root, outputs.values())
     state = statefile.load(args.state or statefile.default_path(root))
     color = wants_color(args.color, sys.stdout)

@@ -9,6 +9,7 @@ from pathlib import Path
 from cryptography import x509
 
 from hostgen.commands._common import add_site_argument, load
+from hostgen.errors import HostgenError
 from hostgen.site.model import Site
 from hostgen.site.problems import Loc, Problem
 from hostgen.tls import dnsrecords as dr
@@ -26,8 +27,12 @@ DNSSEC-signed zone.
 With --check ZONEFILE, compare them with the records of a zone excerpt instead, and list every
 expected record that is not published (a renewal with a new key, a forgotten name).
 
+SITE may be a fleet folder: the records of all its hosts, each once, in zone-file order
+(owner names sorted as DNSSEC sorts them, RFC 4034 section 6.1).
+
 examples:
   hostgen dns --site site.yaml
+  hostgen dns hosts/ --live /path/to/copies
   hostgen dns --check /var/nsd/zones/master/example.org.zone
 """
 
@@ -39,6 +44,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                             epilog="exit codes: 0 ok, 1 --check found mismatches, "
                                    "2 invalid input or unreadable files")
     add_site_argument(parser, positional=False)
+    parser.add_argument("site_given", nargs="?", metavar="SITE",
+                        help="the same as --site: `hostgen dns hosts/` for a fleet")
     parser.add_argument("--live", default="/", type=Path, metavar="ROOT",
                         help="read the certificates and keys under ROOT (default: /)")
     parser.add_argument("--check", type=Path, metavar="ZONEFILE",
@@ -47,6 +54,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.site_given is not None:
+        if args.site != "site.yaml":
+            raise HostgenError("give SITE once: as an argument or with --site")
+        args.site = args.site_given
+    if Path(args.site).is_dir():
+        return _run_fleet(args)
     loaded = load(args.site)
     records, problems = expected_records(loaded.site, args.live)
     if problems:
@@ -59,6 +72,33 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(dr.render(records, header) if records else "; no records to publish\n")
         return 0
     return _check(args.check, records)
+
+
+def _run_fleet(args: argparse.Namespace) -> int:
+    """SITE is a fleet folder: the records of every host, each record once (a certificate
+    shared by hosts gives one TLSA record per name), in zone-file order."""
+    from hostgen.commands._fleet import load_fleet
+
+    hosts = load_fleet(args.site)
+    records: dict[tuple[str, str, tuple[str, ...]], dr.Record] = {}
+    failed = False
+    for loaded in hosts:
+        found, problems = expected_records(loaded.site, args.live)
+        for line in loaded.format(problems):
+            print(line, file=sys.stderr)
+        failed = failed or bool(problems)
+        for record in found:
+            records.setdefault((record.owner, record.rtype, record.data), record)
+    if failed:
+        return 2
+    ordered = sorted(records.values(), key=lambda r: (dr.canonical(r.owner), r.rtype, r.data))
+    if args.check is not None:
+        return _check(args.check, ordered)
+    names = ", ".join(loaded.site.host.name for loaded in hosts)
+    header = [f"DNS records for the fleet {args.site} ({names}) (hostgen dns)",
+              "TLSA records take effect only in a DNSSEC-signed zone (RFC 6698)"]
+    sys.stdout.write(dr.render(ordered, header) if ordered else "; no records to publish\n")
+    return 0
 
 
 def _check(zonefile: Path, records: list[dr.Record]) -> int:

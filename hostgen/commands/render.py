@@ -8,7 +8,7 @@ from pathlib import Path
 
 from hostgen.commands._common import add_site_argument, add_templates_argument, load
 from hostgen.host.files import write_atomic
-from hostgen.render.outputs import render
+from hostgen.render.outputs import Output, render
 
 DEFAULT_OUT = "rendered"
 # What hostgen wrote in the out folder, so that an output the site no longer produces (a removed
@@ -30,8 +30,12 @@ hostgen lists what it wrote in DIR/{MANIFEST}; a file it wrote before that SITE 
 produces (the fragment of a removed TLS material) is removed, one line each. Files in DIR that \
 hostgen never wrote are never touched.
 
-example:
+SITE may be a fleet folder (each *.yaml in it one host): every host is written under \
+DIR/HOSTNAME/etc/, HOSTNAME its host.name, and nothing is written unless all are valid.
+
+examples:
   hostgen render site.yaml --out {DEFAULT_OUT}
+  hostgen render hosts/ --out {DEFAULT_OUT}      # {DEFAULT_OUT}/web1.example.org/etc/httpd.conf
 """
 
 
@@ -49,9 +53,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if Path(args.site).is_dir():
+        return run_fleet(args)
     loaded = load(args.site)
     outputs = render(loaded.site, args.templates)  # everything rendered before anything written
-    out: Path = args.out
+    write_rendered(args.out, outputs)
+    return 0
+
+
+def write_rendered(out: Path, outputs: dict[str, Output]) -> None:
+    """Write the outputs under out/etc/, remove what an earlier render wrote there that the
+    site no longer produces, and list what was written in out/MANIFEST."""
     before = read_manifest(out)
     written = [f"etc/{name}" for name in outputs]
     for name, output in outputs.items():
@@ -67,7 +79,6 @@ def run(args: argparse.Namespace) -> int:
             print(f"removed {target}")
     write_atomic(out / MANIFEST, MANIFEST_HEADER + "".join(f"{name}\n" for name in written),
                  durable=False)
-    return 0
 
 
 def read_manifest(out: Path) -> list[str]:
@@ -77,3 +88,15 @@ def read_manifest(out: Path) -> list[str]:
     except (OSError, UnicodeDecodeError):
         return []
     return [line for line in text.splitlines() if _OUTPUT.fullmatch(line)]
+
+
+def run_fleet(args: argparse.Namespace) -> int:
+    """SITE is a fleet folder: every host (and the fleet's rules) valid, every output rendered,
+    then written under DIR/HOSTNAME/etc/; nothing written when one host is invalid."""
+    from hostgen.commands._fleet import load_fleet
+
+    hosts = load_fleet(args.site)
+    rendered = [(loaded.site.host.name, render(loaded.site, args.templates)) for loaded in hosts]
+    for name, outputs in rendered:
+        write_rendered(args.out / name, outputs)
+    return 0

@@ -47,7 +47,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         help="http(s)://host[:port]/path?query, or a path with --host")
     origin = parser.add_mutually_exclusive_group()
     origin.add_argument("--site", default="site.yaml", metavar="SITE",
-                        help="the site description (default: ./site.yaml)")
+                        help="the site description (default: ./site.yaml), or a fleet folder: "
+                             "the host that serves the URL's name answers")
     origin.add_argument("--config", type=Path, metavar="FILE",
                         help="an httpd.conf to route with instead of the rendered site")
     parser.add_argument("--root", type=Path, metavar="DIR",
@@ -73,7 +74,13 @@ def run(args: argparse.Namespace) -> int:
         raise BadUrl(f"--root {args.root}: not a folder")
     request = request_from_url(args.url, host=args.host, port=args.port,
                                method=args.method, address=args.address)
-    source: Source = from_config(args.config) if args.config else from_site(load(args.site))
+    if args.config:
+        source: Source = from_config(args.config)
+    elif Path(args.site).is_dir():   # a fleet: the host that serves the request's name
+        from hostgen.commands._fleet import host_serving
+        source = from_site(host_serving(args.site, request.host))
+    else:
+        source = from_site(load(args.site))
     files = Disk(args.root) if args.root is not None else None
     answers = simulate(source.table, request, files)
     if args.json:  # ASCII: paths may hold bytes that are not UTF-8 (kept as \udcXX escapes)

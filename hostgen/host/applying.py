@@ -104,25 +104,31 @@ def _drift_message(f: LiveFile, root: Path) -> str:
 
 def validate(live: list[LiveFile], root: Path, validator: str | None) -> None:
     """Stage every output, read each back, run the httpd validator; Refused on any failure."""
-    from hostgen.host import semantic  # the parsers and deepdiff: imported when used (start-up)
-
     with tempfile.TemporaryDirectory(prefix="hostgen-staged-") as tmp:
         staged = Path(tmp)
         for f in live:
             fs.write_atomic(staged / f.name, f.wanted)
         texts = {f.name: fs.read_text(staged / f.name) or "" for f in live}
-        reader = include_reader(root, texts)
-        for f in live:
-            try:
-                semantic.structure(f.name, texts[f.name], f"{f.path} (staged)", reader)
-            except LiveFileError as exc:
-                raise Refused(f"validation failed: {exc}; nothing written") from None
+        read_back(live, texts, root)
         if "httpd.conf" in texts:
             copy = staged / "httpd.conf.check"
             copy.write_text(_point_includes(texts["httpd.conf"], staged, root, set(texts)))
             command = validator_command(validator, copy)
             if command is not None:
                 _run_validator(command)
+
+
+def read_back(live: list[LiveFile], texts: dict[str, str], root: Path) -> None:
+    """Read every staged text with hostgen's own parsers (includes from the staged set, else
+    under ROOT); Refused on the first that does not parse."""
+    from hostgen.host import semantic  # the parsers and deepdiff: imported when used (start-up)
+
+    reader = include_reader(root, texts)
+    for f in live:
+        try:
+            semantic.structure(f.name, texts[f.name], f"{f.path} (staged)", reader)
+        except LiveFileError as exc:
+            raise Refused(f"validation failed: {exc}; nothing written") from None
 
 
 _INCLUDE = re.compile(r'^(\s*include\s+)"(/etc/[^"]*)"', re.MULTILINE)

@@ -62,7 +62,11 @@ def _key(live_path: Path) -> str:
 
 def load(path: Path) -> State:
     """The state at `path`; an empty one when the file does not exist (no apply yet)."""
-    text = read_text(path)
+    return parse(read_text(path), path)
+
+
+def parse(text: str | None, path: Path) -> State:
+    """The state held in `text` (read from `path`, here or on a remote host); None: empty."""
     if text is None:
         return State(path)
     try:

@@ -8,6 +8,7 @@ ones. StrictUndefined, LF line ends, byte-identical output for the same input.
 from __future__ import annotations
 
 import contextlib
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -73,11 +74,21 @@ def bytecode_cache() -> jinja2.BytecodeCache | None:
 
 
 def environment(user_templates: Path | None = None) -> jinja2.Environment:
+    """One environment per templates folder and cache, kept for the process: compiling the
+    templates was most of the time of rendering a fleet host by host (bench_fleet.py); jinja
+    re-reads a changed file."""
+    cache = bytecode_cache()
+    return _environment(user_templates, cache.directory if isinstance(cache, _QuietCache)
+                        else None)
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(user_templates: Path | None, cache_directory: str | None) -> jinja2.Environment:
     folders = [str(user_templates)] if user_templates else []
     folders.append(str(shipped_templates()))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folders),
-        bytecode_cache=bytecode_cache(),
+        bytecode_cache=_QuietCache(cache_directory) if cache_directory else None,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,

@@ -3,10 +3,11 @@ cross-field rules) -> a LoadedSite, or every problem at once.
 
     loaded = load_site(path)     # raises InvalidSite with every positioned problem
 
-Modules: loader (YAML with positions), problems (positioned problems and the position types),
-model + types + versions (the inert site model and its release gates), validate + rules/ (the
-cross-field rules), layout (how servers become httpd server blocks, which the rules check before
-anything is rendered), load (the verbs below). Imports nothing from a later stage.
+Modules: loader (YAML with positions), fleet (`include:` of shared files, fleet folders),
+problems (positioned problems and the position types), model + types + versions (the inert
+site model and its release gates), validate + rules/ (the cross-field rules), layout (how
+servers become httpd server blocks, which the rules check before anything is rendered), load
+(the verbs below). Imports nothing from a later stage.
 """
 
 from __future__ import annotations

@@ -4,11 +4,16 @@ The YAML is composed into nodes (ruamel.yaml's libyaml-based parser when ruamel.
 installed: about eight times faster than the pure-Python round-trip loader on a 1000-vhost site),
 then walked once to build dicts, lists and scalars plus a `Positions` table. Problems found here
 (syntax errors, duplicate keys, non-string keys) are collected, never raised one by one.
+
+The walk also notes each mapping that says `include:` (`Loaded.includes`); hostgen.site.fleet
+merges the named files into it: the files in the order written, then the mapping's own keys on
+top (the host's own value wins), mappings merged key by key, lists and scalars replaced whole
+(never concatenated: order is meaning in httpd). Positions then know each value's file.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -26,6 +31,7 @@ _NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
+INCLUDE = "include"   # the key that pulls other files into a mapping (hostgen.site.fleet)
 
 
 class _Yaml12Resolver(BaseResolver):
@@ -76,6 +82,8 @@ class Loaded:
     data: Any
     positions: Positions
     problems: list[Problem]
+    includes: list[Loc] = field(default_factory=list)  # mappings with an `include:` key
+
 
 
 def _mark(node: Node) -> Mark:
@@ -89,6 +97,7 @@ class _Walker:
         self._constructor = yaml.constructor
         self.positions = Positions()
         self.problems: list[Problem] = []
+        self.includes: list[Loc] = []
 
     def walk(self, node: Node, loc: Loc) -> Any:
         self.positions.values[loc] = node.start_mark
@@ -121,6 +130,8 @@ class _Walker:
                 continue
             self.positions.keys[child] = key_node.start_mark
             result[key] = self.walk(value_node, child)
+        if INCLUDE in result:
+            self.includes.append(loc)   # post-order: a mapping after those inside it
         return result
 
     def _scalar(self, node: ScalarNode, loc: Loc) -> Any:
@@ -176,5 +187,5 @@ def load_text(text: str) -> Loaded:
         return Loaded({}, Positions(), [])
     walker = _Walker(yaml)
     data = walker.walk(node, ())
-    return Loaded(data, walker.positions, walker.problems)
+    return Loaded(data, walker.positions, walker.problems, walker.includes)
 

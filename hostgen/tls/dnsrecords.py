@@ -58,6 +58,12 @@ def absolute(name: str) -> str:
     return name.strip().rstrip(".").lower() + "."
 
 
+def canonical(owner: str) -> tuple[str, ...]:
+    """The sort key of an owner name in canonical DNS order (RFC 4034 section 6.1): labels
+    compared from the root down, case-insensitively; `example.org.` before `a.example.org.`."""
+    return tuple(reversed(owner.lower().rstrip(".").split(".")))
+
+
 def tlsa_record(port: int, host: str, cert: x509.Certificate, source: str) -> Record:
     """DANE-EE SPKI SHA2-256 for `host` on TCP `port`: the usage mail needs (RFC 7672 section
     3.1: usages 0 and 1 are unusable for SMTP) and the one that survives renewals that keep the

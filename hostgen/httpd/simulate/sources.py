@@ -79,8 +79,8 @@ class SiteSource:
         return self._mark(("httpd", "servers", self.blocks[entry.block].index))
 
     def _mark(self, loc: Loc) -> str:
-        mark = self.loaded.positions.value(loc)
-        return f"{self.loaded.filename}:{mark.line}:{mark.col}"
+        file, mark = self.loaded.positions.where(loc)   # an included file's, or the site's
+        return f"{file or self.loaded.filename}:{mark.line}:{mark.col}"
 
 
 Source = ConfigSource | SiteSource
