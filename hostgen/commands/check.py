@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from hostgen.checks.acmelines import acme_lines
 from hostgen.checks.expectations import run_expectations
 from hostgen.checks.lints import check_lints
+from hostgen.checks.spamdpf import check_pf
 from hostgen.errors import HostgenError
+from hostgen.render.outputs import render
 from hostgen.site.load import LoadedSite, check_site_file
 from hostgen.site.model import Site
 from hostgen.site.problems import Positions, Problem, format_problems, has_errors
@@ -23,7 +26,8 @@ lints the locations (shadowed-location, glob-like-pattern, redirect-loop; silenc
 location with `silence: [RULE]`).
 
 With --live ROOT, the certificates, keys, sockets and roots the site names are read under ROOT
-(/ on the host) and checked too.
+(/ on the host) and checked too, and ROOT/etc/pf.conf when spamd is configured: a rule must
+divert smtp to spamd, and the <spamd-white> and <nospamd> tables must exist.
 
 examples:
   hostgen check site.yaml
@@ -76,5 +80,7 @@ def extra_checks(args: argparse.Namespace, site: Site | None,
     loaded = LoadedSite(Path(args.site), args.site, site, positions, [])
     problems = [*check_lints(site), *run_expectations(loaded)]
     if args.live is not None:
-        problems += check_live(site, args.live, expiry_days=args.expiry_warning)
+        acme = acme_lines(site, render(site))
+        problems += check_live(site, args.live, expiry_days=args.expiry_warning, acme=acme)
+        problems += check_pf(site, args.live)
     return problems

@@ -11,9 +11,10 @@ from hostgen.render.outputs import render
 
 DESCRIPTION = """\
 Validate SITE and write every file it describes under DIR, laid out as under / \
-(DIR/etc/httpd.conf, DIR/etc/httpd.tls, DIR/etc/rc.conf.local with only the spamd_flags line, \
-DIR/etc/dkimproxy_out.conf, DIR/etc/resolv.conf). A section that SITE leaves out produces no \
-file. When SITE is invalid, every problem is printed as FILE:LINE:COL and nothing is written.
+(DIR/etc/httpd.conf, DIR/etc/httpd.tls, DIR/etc/mail/smtpd.conf, DIR/etc/acme-client.conf, \
+DIR/etc/rc.conf.local with only hostgen's lines, DIR/etc/dkimproxy_out.conf, \
+DIR/etc/resolv.conf). A section that SITE leaves out produces no file. When SITE is invalid, \
+every problem is printed as FILE:LINE:COL and nothing is written.
 
 example:
   hostgen render site.yaml --out build

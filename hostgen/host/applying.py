@@ -33,6 +33,7 @@ from typing import TextIO
 
 from hostgen.errors import HostgenError, LiveFileError, Refused
 from hostgen.host import files as fs
+from hostgen.host import reloads
 from hostgen.host import state as statefile
 from hostgen.host.liveview import ETC, LiveFile, check_root, include_reader, read_root
 from hostgen.render.outputs import Output
@@ -202,24 +203,12 @@ def _write(live: list[LiveFile], changed: list[LiveFile], state: statefile.State
 
 
 def _services(changed: list[LiveFile], opts: ApplyOptions, out: TextIO) -> int:
-    needs = dict.fromkeys((f.output.service, f.output.action) for f in changed
-                          if f.output.service and f.output.action)
-    for service, action in needs:
-        print(f"{service}: {action} (rcctl {action} {service})", file=out)
+    steps = reloads.plan(changed)
+    for step in steps:
+        print(step, file=out)
     if not changed:
         print("nothing to do", file=out)
     if opts.reload and not opts.dry_run:
-        for service, action in needs:
-            _rcctl(str(action), str(service))
+        for step in steps:
+            reloads.run(step)
     return 0
-
-
-def _rcctl(action: str, service: str) -> None:
-    try:
-        done = subprocess.run(["rcctl", action, service], capture_output=True, text=True,
-                              check=False)
-    except FileNotFoundError:
-        raise HostgenError(f"rcctl not found, {service} not {action}ed; the files are "
-                           "written") from None
-    if done.returncode != 0:
-        raise HostgenError(f"rcctl {action} {service} {_failure(done)}; the files are written")
