@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from smtpdcheck import smtpd_n
 
 from hostgen.cli import main
 from hostgen.render.outputs import render
+from hostgen.render.quoting import UnsafeValue, smtpd_quote
 from hostgen.site.loader import load_text
 from hostgen.site.model import Site
 from hostgen.site.problems import format_problems
@@ -222,3 +225,31 @@ def test_an_older_release_is_refused_naming_it() -> None:
     assert problems_of('host: {name: a.org, openbsd: "6.3"}\nmta: {}\n') == [
         "site.yaml:2:1: error: mta: hostgen writes smtpd.conf in the grammar of OpenBSD 6.4 "
         "and later (action/match); host.openbsd is 6.3, whose smtpd reads accept/deliver rules"]
+
+
+def _lexed(quoted: str) -> str:
+    """What smtpd's lexer stores for a double-quoted string (smtpd-conf.md 1.4.3): `\\"` is a
+    quote, a backslash before anything else is kept, the string ends at the first bare `"`."""
+    assert quoted[0] == '"'
+    out, i = [], 1
+    while quoted[i] != '"':
+        if quoted[i] == "\\" and quoted[i + 1] == '"':
+            out.append('"')
+            i += 2
+            continue
+        out.append(quoted[i])
+        i += 1
+    assert i == len(quoted) - 1, "the value ended early"
+    return "".join(out)
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"],
+                                      blacklist_characters="\\\x7f"), min_size=1))
+def test_smtpd_quote_reads_back_as_the_value(value: str) -> None:
+    assert _lexed(smtpd_quote(value)) == value
+
+
+@pytest.mark.parametrize("value", ["a\nb", "a\rb", "a\x00b", "abc\\", "a\\\"b", "", "x" * 8001])
+def test_smtpd_quote_refuses_what_it_cannot_write(value: str) -> None:
+    with pytest.raises(UnsafeValue):
+        smtpd_quote(value)

@@ -126,3 +126,21 @@ def test_the_plan_of_each_file(root: Path) -> None:
     assert steps == ["dkimproxy_out: restart (rcctl restart dkimproxy_out)",
                      "httpd: reload (rcctl reload httpd)",
                      "smtpd: restart (rcctl restart smtpd)"]
+
+
+def test_check_live_wants_the_table_files(tmp_path: Path) -> None:
+    """smtpd does not start without its tables (smtpd-conf.md 3.1): missing ones are errors
+    at the key that names them."""
+    from hostgen.checks.mtafiles import check_mta_files
+
+    site = load_site(Path(SITE)).site
+    (tmp_path / "etc/mail").mkdir(parents=True)
+    (tmp_path / "etc/mail/aliases").write_text("root: admin\n")
+    (tmp_path / "etc/mail/virtuals").mkdir()
+    assert [(p.loc, p.message) for p in check_mta_files(site, tmp_path)] == [
+        (("mta", "virtual"), "/etc/mail/virtuals: is not a file: smtpd refuses to start "
+                             "without its table"),
+        (("mta", "submission", "auth"), "/etc/mail/secrets: no such file: smtpd refuses to "
+                                        "start without its table"),
+        (("mta", "smarthost", "auth"), "/etc/mail/relay.db: no such file (make it with "
+                                       "makemap(8)): smtpd refuses to start without its table")]

@@ -8,6 +8,7 @@ from pathlib import Path
 from hostgen.checks.acmelines import acme_lines
 from hostgen.checks.expectations import run_expectations
 from hostgen.checks.lints import check_lints
+from hostgen.checks.mtafiles import check_mta_files
 from hostgen.checks.spamdpf import check_pf
 from hostgen.errors import HostgenError
 from hostgen.render.outputs import render
@@ -82,5 +83,5 @@ def extra_checks(args: argparse.Namespace, site: Site | None,
     if args.live is not None:
         acme = acme_lines(site, render(site))
         problems += check_live(site, args.live, expiry_days=args.expiry_warning, acme=acme)
-        problems += check_pf(site, args.live)
+        problems += check_pf(site, args.live) + check_mta_files(site, args.live)
     return problems
