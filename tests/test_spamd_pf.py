@@ -61,7 +61,13 @@ def root_with(tmp_path: Path, files: dict[str, str]) -> Path:
 
 
 def test_a_complete_pf_conf_is_quiet(tmp_path: Path) -> None:
-    assert warnings(root_with(tmp_path, {"/etc/pf.conf": GOOD})) == []
+    assert warnings(root_with(tmp_path, {"/etc/pf.conf": GOOD, "/etc/mail/nospamd": ""})) == []
+
+
+def test_the_nospamd_file_must_exist(tmp_path: Path) -> None:
+    assert warnings(root_with(tmp_path, {"/etc/pf.conf": GOOD})) == [
+        "/etc/pf.conf:8: /etc/mail/nospamd: no such file: pfctl refuses a ruleset whose table "
+        "file it cannot read (an empty file will do)"]
 
 
 def test_a_pf_conf_lacking_the_rule_names_the_line_and_the_fix(

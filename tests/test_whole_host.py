@@ -144,3 +144,26 @@ def test_check_live_wants_the_table_files(tmp_path: Path) -> None:
                                         "start without its table"),
         (("mta", "smarthost", "auth"), "/etc/mail/relay.db: no such file (make it with "
                                        "makemap(8)): smtpd refuses to start without its table")]
+
+
+def test_apply_refuses_what_smtpd_refuses(root: Path, capsys: pytest.CaptureFixture[str],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """On OpenBSD apply runs `smtpd -n -f` on the staged smtpd.conf; here Debian's smtpd plays
+    OpenBSD's: the site names key files this machine does not have, so smtpd refuses and
+    nothing is written."""
+    from smtpdcheck import SMTPD, needs_smtpd
+
+    import hostgen.commands.apply  # noqa: F401 - imported before sys.platform says OpenBSD
+
+    needs_smtpd()
+    monkeypatch.setattr("sys.platform", "openbsd7")
+    monkeypatch.setenv("PATH", str(Path(SMTPD).parent))
+    before = (root / "rc.conf.local").read_bytes()
+    code, out, err = run(capsys, "apply", str(root), "--site", SITE)
+    staged = "/mail/smtpd.conf"
+    assert code == 1 and out == "", err
+    assert "smtpd.conf:6: invalid configuration file /etc/mail/aliases for table aliases" in err
+    assert err.startswith("hostgen: validator '/usr/sbin/smtpd -n -f /tmp/")
+    assert staged + "' failed (exit 1): " in err and err.endswith("; nothing written\n")
+    assert sorted(p.name for p in root.iterdir()) == ["rc.conf.local"]
+    assert (root / "rc.conf.local").read_bytes() == before

@@ -7,6 +7,7 @@ and in the README ("The whole host").
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from hostgen.live import pfconf
@@ -53,7 +54,14 @@ def check_pf(site: Site, root: Path) -> list[Problem]:
         problems.append(_warn(f"{at}: spamd is configured but no rule diverts smtp to it "
                               f'(divert-to {address} port {spamd.port or "spamd"}); add after '
                               f"this rule: {fix}"))
-    tables = {_table_name(s.words) for s in conf.statements if s.words[:1] == ["table"]}
+    declared = [s for s in conf.statements if s.words[:1] == ["table"]]
+    tables = {_table_name(s.words) for s in declared}
+    for statement in declared:
+        for name in _table_files(statement.text):
+            if _read(root, name) is None:
+                problems.append(_warn(f"{statement.path}:{statement.line}: {name}: no such file: pfctl "
+                                      "refuses a ruleset whose table file it cannot read "
+                                      "(an empty file will do)"))
     first_rule = next((s for s in conf.statements
                        if s.words[:1] and s.words[0] in ("pass", "block", "match")), None)
     where = f"{first_rule.path}:{first_rule.line}" if first_rule else end
@@ -77,6 +85,11 @@ def _read(root: Path, host_path: str) -> str | None:
 
 def _table_name(words: list[str]) -> str:
     return words[1].strip("<>") if len(words) > 1 else ""
+
+
+def _table_files(text: str) -> list[str]:
+    """The files a `table <name> ... file "PATH"` statement loads."""
+    return re.findall(r'\bfile\s+"([^"]*)"', text)
 
 
 def _to_smtp(words: list[str]) -> bool:

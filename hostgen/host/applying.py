@@ -7,7 +7,8 @@ Order of events (DESIGN.md "Safety of apply"):
    unless --force;
 3. stage every output in a temporary folder, read each one back with hostgen's own parsers,
    and run `httpd -n -f` (OpenBSD, when httpd is installed) or the --validate-httpd command on
-   a copy whose includes point at the staged fragments; any failure refuses, nothing written;
+   a copy whose includes point at the staged fragments, and `smtpd -n -f` on the staged
+   mail/smtpd.conf (OpenBSD, when smtpd is installed); any failure refuses, nothing written;
 4. record old and new hashes as accepted (so a crash below is never taken for a hand edit),
    then per changed file: backup, atomic replace; httpd.conf last, after the fragments it
    includes; then record the new hashes only;
@@ -124,6 +125,21 @@ def validate(live: list[LiveFile], root: Path, validator: str | None) -> None:
             command = validator_command(validator, copy)
             if command is not None:
                 _run_validator(command)
+        if "mail/smtpd.conf" in texts:
+            command = system_validator("smtpd", staged / "mail" / "smtpd.conf")
+            if command is not None:
+                _run_validator(command)
+
+
+def system_validator(daemon: str, config: Path) -> list[str] | None:
+    """`DAEMON -n -f FILE` on OpenBSD when DAEMON is installed (another system's program of
+    that name is another program): smtpd -n loads the pki and table files the staged
+    smtpd.conf names from the host, as smtpd will (smtpd-conf.md 0.2)."""
+    if not sys.platform.startswith("openbsd"):
+        return None
+    found = shutil.which(daemon, path=os.pathsep.join([os.environ.get("PATH", ""),
+                                                       "/usr/sbin"]))
+    return [found, "-n", "-f", str(config)] if found else None
 
 
 _INCLUDE = re.compile(r'^(\s*include\s+)"(/etc/[^"]*)"', re.MULTILINE)
@@ -148,12 +164,7 @@ def validator_command(option: str | None, config: Path) -> list[str] | None:
         if any("{}" in word for word in words):
             return [word.replace("{}", str(config)) for word in words]
         return [*words, str(config)]
-    if sys.platform.startswith("openbsd"):
-        found = shutil.which("httpd", path=os.pathsep.join([os.environ.get("PATH", ""),
-                                                             "/usr/sbin"]))
-        if found:
-            return [found, "-n", "-f", str(config)]
-    return None
+    return system_validator("httpd", config)
 
 
 def _run_validator(command: list[str]) -> None:
