@@ -167,3 +167,30 @@ def test_apply_refuses_what_smtpd_refuses(root: Path, capsys: pytest.CaptureFixt
     assert staged + "' failed (exit 1): " in err and err.endswith("; nothing written\n")
     assert sorted(p.name for p in root.iterdir()) == ["rc.conf.local"]
     assert (root / "rc.conf.local").read_bytes() == before
+
+
+def test_semantic_diff_of_smtpd_conf_and_acme_client_conf(
+        root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """smtpd.conf: statements other than `match` are a set, the rules a list (first match
+    wins); acme-client.conf: per domain, its alternative names a set."""
+    assert main(["apply", str(root), "--site", SITE]) == 0
+    smtpd, acme = root / "mail/smtpd.conf", root / "acme-client.conf"
+    lines = smtpd.read_text().split("\n")
+    tables = [i for i, line in enumerate(lines) if line.startswith("table ")]
+    lines[tables[0]], lines[tables[-1]] = lines[tables[-1]], lines[tables[0]]   # no meaning
+    rules = [i for i, line in enumerate(lines) if line.startswith("match ")]
+    lines[rules[0]], lines[rules[1]] = lines[rules[1]], lines[rules[0]]         # meaning
+    smtpd.write_text("\n".join(lines).replace("port 20028", "port 10028") + "# note\n")
+    acme.write_text(acme.read_text().replace('"example.org", ', "")
+                    .replace('{ "lists', '{ "old.example.org", "lists'))
+    capsys.readouterr()
+    code, out, _ = run(capsys, "diff", str(root), "--site", SITE, "--semantic")
+    assert code == 1
+    assert [line for line in out.splitlines() if not line.startswith("#")] == [
+        "acme-client.conf: domain www.example.org alternative names example.org added",
+        "acme-client.conf: domain www.example.org alternative names old.example.org removed",
+        'mail/smtpd.conf: listen on "127.0.0.1" port 10028 tag "DKIM" removed',
+        'mail/smtpd.conf: listen on "127.0.0.1" port 20028 tag "DKIM" added',
+        'mail/smtpd.conf: rule match from any for domain <domains> action "virtual" moved from '
+        "position 1 to 2",
+        "2 changed, 5 unchanged, 0 missing, 2 changed on the host since the last apply"]

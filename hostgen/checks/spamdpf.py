@@ -59,9 +59,10 @@ def check_pf(site: Site, root: Path) -> list[Problem]:
     for statement in declared:
         for name in _table_files(statement.text):
             if _read(root, name) is None:
-                problems.append(_warn(f"{statement.path}:{statement.line}: {name}: no such file: pfctl "
-                                      "refuses a ruleset whose table file it cannot read "
-                                      "(an empty file will do)"))
+                where_ = f"{statement.path}:{statement.line}"
+                problems.append(_warn(f"{where_}: {name}: no such file: pfctl refuses a "
+                                      "ruleset whose table file it cannot read (an empty "
+                                      "file will do)"))
     first_rule = next((s for s in conf.statements
                        if s.words[:1] and s.words[0] in ("pass", "block", "match")), None)
     where = f"{first_rule.path}:{first_rule.line}" if first_rule else end

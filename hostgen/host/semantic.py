@@ -17,6 +17,7 @@ from typing import Any
 
 from deepdiff import DeepDiff
 
+from hostgen.host import semantic_mail
 from hostgen.live import dkimproxy, httpd, rcconf, resolvconf
 
 Data = Any   # JSON-like: dict / list / str / int / bool / None
@@ -51,14 +52,11 @@ def structure(name: str, text: str, path: str, read_include: Reader | None = Non
     if name == "dkimproxy_out.conf":
         conf_ = dkimproxy.parse(text, path)
         return {**conf_.options, "signature": list(conf_.signatures)}
-    return _statements(text)
-
-
-def _statements(text: str) -> Data:
-    """smtpd.conf, acme-client.conf: the statements, one per line, comments and blank lines
-    and blanks between words gone (both files end statements at a newline)."""
-    lines = [" ".join(line.split()) for line in text.splitlines()]
-    return [line for line in lines if line and not line.startswith("#")]
+    if name == "mail/smtpd.conf":
+        return semantic_mail.smtpd(text)
+    if name == "acme-client.conf":
+        return semantic_mail.acme_client(text)
+    return text
 
 
 def rc_conf(text: str, path: str = "rc.conf.local") -> Data:
@@ -132,8 +130,11 @@ def changes(name: str, old: Data, new: Data) -> list[str]:
     if name.startswith("httpd."):
         return [f"{name}: {line}" for line in _dict_changes(_readable(old), _readable(new),
                                                             _httpd_value, HTTPD_WORDS)]
-    if isinstance(old, list) and isinstance(new, list):
-        return [f"{name}: {line}" for line in _ordered("line", old, new, str, repr)]
+    if name == "mail/smtpd.conf":
+        lines = [f"{s} removed" for s in old["statements"] if s not in new["statements"]]
+        lines += [f"{s} added" for s in new["statements"] if s not in old["statements"]]
+        lines += _ordered("rule", old["match"], new["match"], str, lambda k: k)
+        return [f"{name}: {line}" for line in lines]
     return [f"{name}: {line}" for line in _dict_changes(old, new, str)]
 
 
