@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from smtpdcheck import smtpd_n
 
@@ -253,3 +254,54 @@ def test_smtpd_quote_reads_back_as_the_value(value: str) -> None:
 def test_smtpd_quote_refuses_what_it_cannot_write(value: str) -> None:
     with pytest.raises(UnsafeValue):
         smtpd_quote(value)
+
+
+# Words with every character smtpd's lexer treats specially, for paths and maildir folders.
+_piece = st.text(alphabet='ab"#$;{}<>,=!\' %', min_size=1, max_size=6)
+_path = st.lists(_piece, min_size=1, max_size=3).map(lambda parts: "/" + "/".join(parts))
+
+
+@st.composite
+def mta_sites(draw: st.DrawFn) -> str:
+    mta: dict[str, object] = {"listen": draw(st.lists(st.sampled_from(
+        ["egress", "127.0.0.1", "::1"]), min_size=1, max_size=2, unique=True))}
+    if draw(st.booleans()):
+        mta["tls"] = "mail"
+        if draw(st.booleans()):
+            mta["submission"] = {"smtps": draw(st.booleans())}
+            if draw(st.booleans()):
+                mta["submission"]["auth"] = "/etc/mail/secrets" + draw(_path)  # type: ignore[index]
+    mta["domains"] = draw(st.lists(st.sampled_from(["example.org", "example.net", "a.b.org"]),
+                                   max_size=2, unique=True))
+    mta["delivery"] = draw(st.one_of(
+        st.sampled_from(["mbox", "maildir"]),
+        st.builds(lambda p, j: {"maildir": "~" + p, "junk": j}, _path, st.booleans()),
+        st.builds(lambda p: {"lmtp": "/var/run" + p, "user": "vmail"}, _path),
+        st.just({"lmtp": "127.0.0.1:24", "rcpt_to": True})))
+    for key in ("aliases", "virtual"):
+        if draw(st.booleans()):
+            mta[key] = f"/etc/mail/{key}" + draw(_path) + draw(st.sampled_from(["", ".db"]))
+    if draw(st.booleans()):
+        mta["smarthost"] = draw(st.sampled_from([
+            {"url": "smtp://relay.example.com"},
+            {"url": "smtp+tls://bob@relay.example.com:587", "auth": "/etc/mail/relay"},
+            {"url": "smtps://[2001:db8::1]"}]))
+    data = {"host": {"name": "mx.example.org", "openbsd": "6.4"},
+            "tls": {"mail": {"certificate": "/etc/ssl/certs" + draw(_path),
+                             "key": "/etc/ssl/private" + draw(_path)}},
+            "mta": mta}
+    if draw(st.booleans()):
+        data["dkimproxy"] = {"listen": "127.0.0.1:10027", "relay": "127.0.0.1:10028",
+                             "domains": ["example.org"], "selector": "s", "keyfile": "/k"}
+    return json.dumps(data)
+
+
+@settings(max_examples=40, deadline=None)
+@given(mta_sites())
+def test_smtpd_accepts_every_generated_mta(tmp_path_factory: pytest.TempPathFactory,
+                                           text: str) -> None:
+    """Generated sites, values full of `"`, `#`, `$`, `{`, `;`, blanks: what hostgen renders,
+    smtpd parses, and opens the pki and table files by exactly the names site.yaml gave."""
+    conf = smtpd_conf(text)
+    verdict = smtpd_n(conf, tmp_path_factory.mktemp("smtpd"))
+    assert (verdict.code, verdict.said) == (0, "configuration OK"), verdict.text
