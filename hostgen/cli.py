@@ -32,7 +32,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         prog="hostgen",
         description=(
             "Render an OpenBSD web and mail host's /etc files (httpd.conf, httpd.tls, "
-            "the spamd_flags line of rc.conf.local, dkimproxy_out.conf, resolv.conf) "
+            "mail/smtpd.conf, acme-client.conf, the enabling lines of rc.conf.local, "
+            "dkimproxy_out.conf, resolv.conf) "
             "from one declarative site.yaml, and compare or apply them safely."
         ),
         epilog="Exit codes: 0 ok / no difference, 1 differences or refused, 2 invalid input.",

@@ -143,6 +143,7 @@ def test_a_missing_rc_conf_local_is_created_with_just_the_line(root: Path) -> No
     (root / "rc.conf.local").unlink()
     assert main(["apply", str(root), "--site", SITE]) == 0
     assert (root / "rc.conf.local").read_text() == (
+        "httpd_flags=\npkg_scripts=dkimproxy_out\n"
         "spamd_flags=-v -G 25:4:864 -C /etc/ssl/mx.22decembre.eu.crt "
         "-K /etc/ssl/private/mx.22decembre.eu.key\n")
     assert stat.S_IMODE((root / "rc.conf.local").stat().st_mode) == 0o644

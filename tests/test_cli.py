@@ -135,7 +135,8 @@ def test_render_prints_one_line_per_file(tmp_path: Path,
     code, out, err = run(capsys, "render", str(STORY), "--out", str(tmp_path))
     assert code == 0 and err == ""
     assert out.splitlines() == [f"wrote {tmp_path}/etc/{name}" for name in (
-        "dkimproxy_out.conf", "httpd.conf", "httpd.tls", "rc.conf.local", "resolv.conf")]
+        "acme-client.conf", "dkimproxy_out.conf", "httpd.conf", "httpd.tls", "mail/smtpd.conf",
+        "rc.conf.local", "resolv.conf")]
 
 
 def test_render_is_byte_identical_across_runs_and_hash_seeds(tmp_path: Path) -> None:

@@ -261,3 +261,15 @@ def test_mx_names_from_site_yaml(root: Path, certs: pki.PKI,
     both = (mx_line.replace("mx.example.org", "mx1.example.org") + "\n"
             + mx_line.replace("mx.example.org", "mx2.example.org"))
     assert out == expected.replace(mx_line, both)
+
+
+def test_mx_name_from_the_mta_hostname(root: Path, certs: pki.PKI,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """Without `mta.mx`, the MX host is the name smtpd greets with, `mta.hostname`."""
+    named = "mta:\n  tls: mail\n  hostname: Smtp.Example.org\n"
+    Path("site.yaml").write_text(SITE.replace("mta:\n  tls: mail\n", named))
+    assert main(dns("--live", str(root))) == 0
+    expected = expected_output(certs)
+    mx_line = next(line for line in expected.splitlines() if line.startswith("_25."))
+    assert capsys.readouterr().out == expected.replace(
+        mx_line, mx_line.replace("mx.example.org", "smtp.example.org"))

@@ -178,6 +178,14 @@ def live(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         (root / host_path).parent.mkdir(parents=True, exist_ok=True)
         (root / host_path).write_bytes(certs.read(name))
         os.chmod(root / host_path, mode)
+    # mx runs spamd: its pf rules (spamd.md 3.1), so that only the certificates speak here
+    (root / "etc/pf.conf").write_text(
+        "table <spamd-white> persist\n"
+        'table <nospamd> persist file "/etc/mail/nospamd"\n'
+        "pass in on egress inet proto tcp to any port smtp divert-to 127.0.0.1 port spamd\n"
+        "pass in on egress proto tcp from <nospamd> to any port smtp\n"
+        "pass in log on egress proto tcp from <spamd-white> to any port smtp\n")
+    (root / "etc/mail/nospamd").write_text("")
     for name in ("www", "blog", "staging", "mx"):
         (root / "var/www/htdocs" / name).mkdir(parents=True)
     (root / "var/www/run").mkdir()

@@ -493,6 +493,9 @@ def test_check_command_with_live_root(host: Host, tmp_path: Path,
     from hostgen.cli import main
 
     host()  # builds site.yaml and a healthy root under tmp_path
+    (tmp_path / "root/etc/pf.conf").write_text(   # spamd's rules (spamd.md 3.1)
+        "table <spamd-white> persist\ntable <nospamd> persist\npass in on egress inet proto "
+        "tcp to any port smtp divert-to 127.0.0.1 port spamd\n")
     capsys.readouterr()
     assert main(["check", "site.yaml", "--live", str(tmp_path / "root")]) == 0
     assert capsys.readouterr().out == "site.yaml: valid\n"

@@ -16,5 +16,5 @@ def test_every_subpackage_is_listed_for_the_wheel() -> None:
     assert listed - {"hostgen.templates"} == present
     assert config["package-dir"] == {"hostgen.templates": "templates"}
     assert sorted(p.name for p in (REPO / "templates").glob("*.j2")) == [
-        "dkimproxy_out.conf.j2", "httpd.conf.j2", "httpd.tls.j2", "rc.conf.local.j2",
-        "resolv.conf.j2"]
+        "acme-client.conf.j2", "dkimproxy_out.conf.j2", "httpd.conf.j2", "httpd.tls.j2",
+        "rc.conf.local.j2", "resolv.conf.j2", "smtpd.conf.j2"]

@@ -23,7 +23,8 @@ def test_an_output_the_site_no_longer_produces_is_removed(
     render(capsys, CASE, out)
     assert (out / "etc" / "httpd.other.tls").is_file()
     assert (out / ".hostgen-rendered").read_text().splitlines()[1:] == [
-        "etc/httpd.conf", "etc/httpd.other.tls", "etc/httpd.tls", "etc/resolv.conf"]
+        "etc/httpd.conf", "etc/httpd.other.tls", "etc/httpd.tls", "etc/rc.conf.local",
+        "etc/resolv.conf"]
     mine = {out / "etc" / "notes.txt": "by hand\n", out / "etc" / "httpd.mine.tls": "mine\n",
             out / "README": "mine too\n"}
     for path, text in mine.items():
@@ -32,11 +33,25 @@ def test_an_output_the_site_no_longer_produces_is_removed(
     site.write_text(CASE.read_text().replace("      tls: other\n", ""))
     lines = render(capsys, site, out)
     assert lines == [f"wrote {out}/etc/{name}" for name in
-                     ("httpd.conf", "httpd.tls", "resolv.conf")] + \
+                     ("httpd.conf", "httpd.tls", "rc.conf.local", "resolv.conf")] + \
         [f"removed {out}/etc/httpd.other.tls"]
     assert not (out / "etc" / "httpd.other.tls").exists()
     assert {path: path.read_text() for path in mine} == mine
     assert "removed" not in "".join(render(capsys, site, out))   # nothing stale the second time
+
+
+def test_an_output_in_a_subfolder_is_removed_too(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    story = Path(__file__).resolve().parent.parent / "site.yaml"
+    out = tmp_path / "rendered"
+    render(capsys, story, out)
+    assert (out / "etc" / "mail" / "smtpd.conf").is_file()
+    site = tmp_path / "site.yaml"   # the host stops describing its MTA
+    text = story.read_text()
+    site.write_text(text[:text.index("\nmta:")] + "\n" + text[text.index("\nexpect:"):])
+    lines = render(capsys, site, out)
+    assert f"removed {out}/etc/mail/smtpd.conf" in lines
+    assert not (out / "etc" / "mail" / "smtpd.conf").exists()
 
 
 @pytest.mark.parametrize("entry", ["../victim", "/victim", "etc/../../victim", "etc/.hidden",

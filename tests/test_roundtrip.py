@@ -158,7 +158,11 @@ def test_every_rendered_file_reads_back_with_its_meaning(data: dict[str, Any]) -
     if site.httpd is not None:
         _check_httpd(site, parsed)
     if site.spamd is not None:
-        _check_spamd(site, parsed["rc.conf.local"])
+        _check_spamd(site, parsed["rc.conf.local"]["spamd_flags"])
+    if "rc.conf.local" in parsed:
+        rc = parsed["rc.conf.local"]
+        assert rc["httpd_flags"] == ("" if site.httpd is not None else None)
+        assert rc["pkg_scripts"] == (["dkimproxy_out"] if site.dkimproxy is not None else [])
     if site.resolver is not None:
         r = site.resolver
         assert parsed["resolv.conf"] == {
@@ -250,10 +254,20 @@ def test_what_apply_writes_is_stable_and_means_the_site(data: dict[str, Any],
         once = wanted_text(output, live)
         assert wanted_text(output, once) == once
         reader = include_reader(Path("/nonexistent"))
-        assert semantic.structure(name, once, name, reader) == semantic.structure(
-            name, output.text, name, reader)
+        written = semantic.structure(name, once, name, reader)
+        meant = semantic.structure(name, output.text, name, reader)
+        if name == "rc.conf.local":
+            # pkg_scripts keeps the live file's other entries, and hostgen's come after them
+            have = written["pkg_scripts"]
+            assert [e for e in have if e in meant["pkg_scripts"]] == meant["pkg_scripts"]
+            written["pkg_scripts"] = meant["pkg_scripts"]
+            owned = {key for key, _ in rcconf.wanted_lines(output.text)}
+            for key in ("spamd_flags", "httpd_flags", "smtpd_flags"):
+                if key not in owned:   # not hostgen's line: whatever the live file says
+                    written[key] = meant[key]
+        assert written == meant
         if live is not None:
-            _check_kept(name, live, once)
+            _check_kept(name, live, once, output.text)
 
 
 def _lines(text: str) -> list[str]:
@@ -261,13 +275,18 @@ def _lines(text: str) -> list[str]:
     return lines[:-1] if lines[-1] == "" else lines
 
 
-def _check_kept(name: str, live: str, written: str) -> None:
-    """rc.conf.local: every line but the spamd_flags ones kept, byte for byte and in order;
-    resolv.conf: every line resolvd manages kept, in order."""
+def _check_kept(name: str, live: str, written: str, rendered: str) -> None:
+    """rc.conf.local: every line but hostgen's kept, byte for byte and in order (pkg_scripts:
+    every entry kept, in order); resolv.conf: every line resolvd manages kept, in order."""
     if name == "rc.conf.local":
+        owned = {key for key, _ in rcconf.wanted_lines(rendered)}
+        entries = (rcconf.value_of(live, "pkg_scripts") or "").split()
+        after = (rcconf.value_of(written, "pkg_scripts") or "").split()
+        assert after[:len(entries)] == entries or "pkg_scripts" not in owned
+
         def other(line: str) -> bool:
             parsed = rcconf.parse_line(line)
-            return parsed is None or parsed[0] != "spamd_flags"
+            return parsed is None or parsed[0] not in owned
     else:
         def other(line: str) -> bool:
             return resolvconf.RESOLVD_MARKER in line

@@ -23,8 +23,9 @@ checked with `httpd -n -f` on OpenBSD (or with --validate-httpd CMD). If anythin
 nothing is written. Then each changed file is replaced atomically (a temporary file in the
 same folder, fsync, rename), keeping its mode and owner, after its previous version is saved
 under ROOT/../var/db/hostgen/backups (the newest --keep N per file are kept). Unchanged files
-are not touched. Of rc.conf.local only the spamd_flags line is written; every other line stays
-byte for byte, in place. Of resolv.conf, the lines resolvd(8) manages are kept.
+are not touched. Of rc.conf.local only hostgen's lines are written (httpd_flags, smtpd_flags,
+spamd_flags, and its pkg_scripts entry); every other line and entry stays byte for byte, in
+place. Of resolv.conf, the lines resolvd(8) manages are kept.
 
 A file changed on the host since the last apply is not overwritten without --force: see the
 change with `hostgen diff ROOT`. Two applies never run at once: the second is refused (exit 1).

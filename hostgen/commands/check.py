@@ -31,7 +31,8 @@ selector used for one domain by two hosts. A problem written in a shared file is
 with the hosts that reach it: common/tls.yaml:4:7: error: ... (via hosts/a.yaml, hosts/b.yaml).
 
 With --live ROOT, the certificates, keys, sockets and roots the site names are read under ROOT
-(/ on the host) and checked too.
+(/ on the host) and checked too, and ROOT/etc/pf.conf when spamd is configured: a rule must
+divert smtp to spamd, and the <spamd-white> and <nospamd> tables must exist.
 
 examples:
   hostgen check site.yaml
@@ -121,7 +122,13 @@ def site_checks(args: argparse.Namespace, site: Site, positions: Positions,
     loaded = LoadedSite(Path(filename), filename, site, positions, [])
     problems = [*check_lints(site), *run_expectations(loaded)]
     if args.live is not None:
+        from hostgen.checks.acmelines import acme_lines
+        from hostgen.checks.mtafiles import check_mta_files
+        from hostgen.checks.spamdpf import check_pf
+        from hostgen.render.outputs import render
         from hostgen.tls.livecheck import check_live  # cryptography: only with --live (start-up)
 
-        problems += check_live(site, args.live, expiry_days=args.expiry_warning)
+        acme = acme_lines(site, render(site))
+        problems += check_live(site, args.live, expiry_days=args.expiry_warning, acme=acme)
+        problems += check_pf(site, args.live) + check_mta_files(site, args.live)
     return problems

@@ -20,7 +20,7 @@ from hostgen.render.outputs import render
 DESCRIPTION = """\
 Compare every file SITE describes with the live file under ROOT (default /etc), as a unified
 diff per file (--- ROOT/NAME, +++ rendered), then one summary line. Only what hostgen owns is
-compared: the spamd_flags line of rc.conf.local (every other line is context), and the lines
+compared: hostgen's lines of rc.conf.local (every other line is context), and the lines
 of resolv.conf that resolvd(8) does not manage. A missing live file is shown as a new file.
 A file changed on the host since the last apply is marked with a "#" line: apply refuses to
 overwrite it without --force.

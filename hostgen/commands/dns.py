@@ -164,10 +164,13 @@ def _mail_material(site: Site) -> str | None:
 
 def mx_names(site: Site, cert: x509.Certificate) -> list[str]:
     """The MX host names (a sending MTA looks up _25._tcp.<MX host>, RFC 7672 section 2.2.1):
-    `mta.mx` when given, else the names of the mail certificate, wildcards left out; the
-    host's own name when the certificate has no other."""
+    `mta.mx` when given, else `mta.hostname` (the name smtpd greets with), else the names of
+    the mail certificate, wildcards left out; the host's own name when the certificate has no
+    other."""
     if site.mta is not None and site.mta.mx:
         return [name.rstrip(".") for name in site.mta.mx]
+    if site.mta is not None and site.mta.hostname:
+        return [site.mta.hostname.rstrip(".").lower()]
     names = [name for name in tm.names(cert) if "*" not in name]
     return names or [site.host.name]
 

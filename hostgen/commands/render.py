@@ -17,14 +17,16 @@ MANIFEST = ".hostgen-rendered"
 MANIFEST_HEADER = ("# Files hostgen render wrote in this folder; an output that disappears "
                    "from the site is removed.\n")
 # Only names hostgen itself gives an output are taken from a manifest: a hand-edited one can
-# never make render remove something else (no "..", no other folder, no hidden file).
-_OUTPUT = re.compile(r"etc/[A-Za-z0-9_][A-Za-z0-9._-]*")
+# never make render remove something else (no "..", no other folder, no hidden file). The one
+# folder below etc/ that hostgen writes into is mail/ (smtpd.conf).
+_OUTPUT = re.compile(r"etc/(?:mail/)?[A-Za-z0-9_][A-Za-z0-9._-]*")
 
 DESCRIPTION = f"""\
 Validate SITE and write every file it describes under DIR, laid out as under / \
-(DIR/etc/httpd.conf, DIR/etc/httpd.tls, DIR/etc/rc.conf.local with only the spamd_flags line, \
-DIR/etc/dkimproxy_out.conf, DIR/etc/resolv.conf). A section that SITE leaves out produces no \
-file. When SITE is invalid, every problem is printed as FILE:LINE:COL and nothing is written.
+(DIR/etc/httpd.conf, DIR/etc/httpd.tls, DIR/etc/mail/smtpd.conf, DIR/etc/acme-client.conf, \
+DIR/etc/rc.conf.local with only hostgen's lines, DIR/etc/dkimproxy_out.conf, \
+DIR/etc/resolv.conf). A section that SITE leaves out produces no file. When SITE is invalid, \
+every problem is printed as FILE:LINE:COL and nothing is written.
 
 hostgen lists what it wrote in DIR/{MANIFEST}; a file it wrote before that SITE no longer \
 produces (the fragment of a removed TLS material) is removed, one line each. Files in DIR that \

@@ -7,7 +7,8 @@ Order of events (DESIGN.md "Safety of apply"):
    unless --force;
 3. stage every output in a temporary folder, read each one back with hostgen's own parsers,
    and run `httpd -n -f` (OpenBSD, when httpd is installed) or the --validate-httpd command on
-   a copy whose includes point at the staged fragments; any failure refuses, nothing written;
+   a copy whose includes point at the staged fragments, and `smtpd -n -f` on the staged
+   mail/smtpd.conf (OpenBSD, when smtpd is installed); any failure refuses, nothing written;
 4. record old and new hashes as accepted (so a crash below is never taken for a hand edit),
    then per changed file: backup, atomic replace; httpd.conf last, after the fragments it
    includes; then record the new hashes only;
@@ -33,6 +34,7 @@ from typing import TextIO
 
 from hostgen.errors import HostgenError, LiveFileError, Refused
 from hostgen.host import files as fs
+from hostgen.host import reloads
 from hostgen.host import state as statefile
 from hostgen.host.liveview import ETC, LiveFile, check_root, include_reader, read_root
 from hostgen.render.outputs import Output
@@ -116,6 +118,21 @@ def validate(live: list[LiveFile], root: Path, validator: str | None) -> None:
             command = validator_command(validator, copy)
             if command is not None:
                 _run_validator(command)
+        if "mail/smtpd.conf" in texts:
+            command = system_validator("smtpd", staged / "mail" / "smtpd.conf")
+            if command is not None:
+                _run_validator(command)
+
+
+def system_validator(daemon: str, config: Path) -> list[str] | None:
+    """`DAEMON -n -f FILE` on OpenBSD when DAEMON is installed (another system's program of
+    that name is another program): smtpd -n loads the pki and table files the staged
+    smtpd.conf names from the host, as smtpd will (smtpd-conf.md 0.2)."""
+    if not sys.platform.startswith("openbsd"):
+        return None
+    found = shutil.which(daemon, path=os.pathsep.join([os.environ.get("PATH", ""),
+                                                       "/usr/sbin"]))
+    return [found, "-n", "-f", str(config)] if found else None
 
 
 def read_back(live: list[LiveFile], texts: dict[str, str], root: Path) -> None:
@@ -153,12 +170,7 @@ def validator_command(option: str | None, config: Path) -> list[str] | None:
         if any("{}" in word for word in words):
             return [word.replace("{}", str(config)) for word in words]
         return [*words, str(config)]
-    if sys.platform.startswith("openbsd"):
-        found = shutil.which("httpd", path=os.pathsep.join([os.environ.get("PATH", ""),
-                                                             "/usr/sbin"]))
-        if found:
-            return [found, "-n", "-f", str(config)]
-    return None
+    return system_validator("httpd", config)
 
 
 def _run_validator(command: list[str]) -> None:
@@ -208,24 +220,12 @@ def _write(live: list[LiveFile], changed: list[LiveFile], state: statefile.State
 
 
 def _services(changed: list[LiveFile], opts: ApplyOptions, out: TextIO) -> int:
-    needs = dict.fromkeys((f.output.service, f.output.action) for f in changed
-                          if f.output.service and f.output.action)
-    for service, action in needs:
-        print(f"{service}: {action} (rcctl {action} {service})", file=out)
+    steps = reloads.plan(changed)
+    for step in steps:
+        print(step, file=out)
     if not changed:
         print("nothing to do", file=out)
     if opts.reload and not opts.dry_run:
-        for service, action in needs:
-            _rcctl(str(action), str(service))
+        for step in steps:
+            reloads.run(step)
     return 0
-
-
-def _rcctl(action: str, service: str) -> None:
-    try:
-        done = subprocess.run(["rcctl", action, service], capture_output=True, text=True,
-                              check=False)
-    except FileNotFoundError:
-        raise HostgenError(f"rcctl not found, {service} not {action}ed; the files are "
-                           "written") from None
-    if done.returncode != 0:
-        raise HostgenError(f"rcctl {action} {service} {_failure(done)}; the files are written")

@@ -3,8 +3,9 @@
 The wanted text is exactly what apply would write, so diff and apply can never disagree:
 
 - a whole file: the rendered text;
-- rc.conf.local: the live file with only its `spamd_flags` line replaced (rcconf.replace_line),
-  every other line kept byte for byte and in place;
+- rc.conf.local: the live file with hostgen's lines replaced (`httpd_flags`, `smtpd_flags`,
+  `spamd_flags`) and its `pkg_scripts` entries added (rcconf.merge), every other line kept byte
+  for byte and in place;
 - resolv.conf: the rendered static lines merged with the lines resolvd(8) manages in the live
   file (resolvconf.merge), which are therefore never a difference.
 """
@@ -84,7 +85,7 @@ def read_root(root: Path, outputs: Iterable[Output]) -> list[LiveFile]:
 
 def wanted_text(output: Output, live: str | None) -> str:
     if output.ownership == "rc_line":
-        return rcconf.replace_line(live, "spamd_flags", output.text.rstrip("\n"))
+        return rcconf.merge(live, output.text)
     if output.ownership == "resolv_static":
         return resolvconf.merge(live, output.text)
     return output.text
@@ -94,8 +95,7 @@ def owned_part(output: Output, text: str | None) -> str:
     if text is None:
         return ""
     if output.ownership == "rc_line":
-        value = rcconf.spamd_flags(text)
-        return "" if value is None else f"spamd_flags={value}\n"
+        return rcconf.owned(text, output.text)
     if output.ownership == "resolv_static":
         return resolvconf.without_resolvd(text)
     return text

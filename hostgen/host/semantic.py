@@ -17,6 +17,7 @@ from typing import Any
 
 from deepdiff import DeepDiff
 
+from hostgen.host import semantic_mail
 from hostgen.live import dkimproxy, httpd, rcconf, resolvconf
 
 Data = Any   # JSON-like: dict / list / str / int / bool / None
@@ -42,7 +43,7 @@ def structure(name: str, text: str, path: str, read_include: Reader | None = Non
     if name.startswith("httpd.") and name.endswith(".tls"):
         return _fragment(text, path, read_include)
     if name == "rc.conf.local":
-        return spamd_flags(rcconf.spamd_flags(text, path))
+        return rc_conf(text, path)
     if name == "resolv.conf":
         conf = resolvconf.parse(resolvconf.without_resolvd(text), path)
         return {"nameserver": list(conf.nameservers), "lookup": _words(conf.lookup),
@@ -51,7 +52,22 @@ def structure(name: str, text: str, path: str, read_include: Reader | None = Non
     if name == "dkimproxy_out.conf":
         conf_ = dkimproxy.parse(text, path)
         return {**conf_.options, "signature": list(conf_.signatures)}
+    if name == "mail/smtpd.conf":
+        return semantic_mail.smtpd(text)
+    if name == "acme-client.conf":
+        return semantic_mail.acme_client(text)
     return text
+
+
+def rc_conf(text: str, path: str = "rc.conf.local") -> Data:
+    """The lines hostgen owns as rc.subr reads them: spamd's flags as getopt reads them, the
+    flags of httpd and smtpd (smtpd is on by default: no line means `smtpd_flags=`,
+    smtpd-conf.md 7.3), and the entries of pkg_scripts."""
+    smtpd = rcconf.value_of(text, "smtpd_flags", path)
+    return {"spamd_flags": spamd_flags(rcconf.spamd_flags(text, path)),
+            "httpd_flags": rcconf.value_of(text, "httpd_flags", path),
+            "smtpd_flags": rcconf.DEFAULT_ON["smtpd_flags"] if smtpd is None else smtpd,
+            "pkg_scripts": (rcconf.value_of(text, rcconf.PKG_SCRIPTS, path) or "").split()}
 
 
 def _fragment(text: str, path: str, read_include: Reader | None) -> Data:
@@ -104,9 +120,7 @@ def changes(name: str, old: Data, new: Data) -> list[str]:
     if name == "httpd.conf":
         return _httpd_changes(old, new)
     if name == "rc.conf.local":
-        if isinstance(old, dict) and isinstance(new, dict):
-            return [f"spamd: {line}" for line in _dict_changes(old, new, _spamd_value)]
-        return [f"spamd: spamd_flags {_spamd_value(old)} -> {_spamd_value(new)}"]
+        return _rc_changes(old, new)
     if name == "resolv.conf":
         lines = _ordered("nameserver", old["nameserver"], new["nameserver"], str, lambda v: v)
         rest_old, rest_new = ({k: v for k, v in d.items() if k != "nameserver"}
@@ -116,7 +130,33 @@ def changes(name: str, old: Data, new: Data) -> list[str]:
     if name.startswith("httpd."):
         return [f"{name}: {line}" for line in _dict_changes(_readable(old), _readable(new),
                                                             _httpd_value, HTTPD_WORDS)]
+    if name == "mail/smtpd.conf":
+        lines = [f"{s} removed" for s in old["statements"] if s not in new["statements"]]
+        lines += [f"{s} added" for s in new["statements"] if s not in old["statements"]]
+        lines += _ordered("rule", old["match"], new["match"], str, lambda k: k)
+        return [f"{name}: {line}" for line in lines]
     return [f"{name}: {line}" for line in _dict_changes(old, new, str)]
+
+
+def _rc_changes(old: dict[str, Data], new: dict[str, Data]) -> list[str]:
+    lines = []
+    spamd_old, spamd_new = old["spamd_flags"], new["spamd_flags"]
+    if isinstance(spamd_old, dict) and isinstance(spamd_new, dict):
+        lines += [f"spamd: {line}" for line in _dict_changes(spamd_old, spamd_new, _spamd_value)]
+    elif spamd_old != spamd_new:
+        lines.append(f"spamd: spamd_flags {_spamd_value(spamd_old)} -> "
+                     f"{_spamd_value(spamd_new)}")
+    for key in ("httpd_flags", "smtpd_flags"):
+        if old[key] != new[key]:
+            lines.append(f"{key.removesuffix('_flags')}: {key} {_flags_value(old[key])} -> "
+                         f"{_flags_value(new[key])}")
+    lines += [f"rc.conf.local: {line}" for line in _ordered(
+        "pkg_scripts entry", old["pkg_scripts"], new["pkg_scripts"], str, str)]
+    return lines
+
+
+def _flags_value(value: str | None) -> str:
+    return "(no line)" if value is None else "(empty)" if value == "" else value
 
 
 def _spamd_value(value: Data) -> str:

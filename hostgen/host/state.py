@@ -6,8 +6,8 @@ maps to the hashes of content hostgen accepts as its own: normally one. While an
 it is the old and the new content both, written before the first file is replaced; a crash
 between two files then leaves nothing that later looks like a hand edit.
 
-Only the part of a file hostgen owns is hashed (liveview.owned_part): the `spamd_flags` line
-of rc.conf.local, the non-resolvd lines of resolv.conf, every other file whole.
+Only the part of a file hostgen owns is hashed (liveview.owned_part): hostgen's lines of
+rc.conf.local (rcconf.owned), the non-resolvd lines of resolv.conf, every other file whole.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Reading and editing /etc/rc.conf.local the way OpenBSD's rc.subr reads it.
 
 rc.conf.local is parsed, not sourced: rc.subr `_rc_parse_conf` looks at each line on its own
-(/work/shared/reference/spamd.md 6.2; model and test vectors in 6.4). hostgen owns one line of
-the file (`spamd_flags=`) and keeps every other byte where it is.
+(/work/shared/reference/spamd.md 6.2; model and test vectors in 6.4). hostgen owns the lines of
+the daemons site.yaml configures (`httpd_flags=`, `smtpd_flags=`, `spamd_flags=`) and its own
+entries of `pkg_scripts` (`dkimproxy_out`), and keeps every other byte where it is.
 """
 
 from __future__ import annotations
@@ -100,6 +101,50 @@ def replace_line(live_text: str | None, key: str, new_line: str) -> str:
         elif i not in hits:
             out.append(line)
     return "".join(out)
+
+
+PKG_SCRIPTS = "pkg_scripts"
+# Daemons /etc/rc.conf enables by default: no line in rc.conf.local means the value there
+# (`smtpd_flags=`; smtpd-conf.md 7.1 - 7.3, rcctl enable smtpd writes no line).
+DEFAULT_ON = {"smtpd_flags": ""}
+
+
+def wanted_lines(rendered: str) -> list[tuple[str, str]]:
+    """(key, value) of each line of hostgen's rendered rc.conf.local, in order."""
+    return [parsed for line in rendered.splitlines() if (parsed := parse_line(line))]
+
+
+def merge(live_text: str | None, rendered: str) -> str:
+    """The live file with hostgen's lines in place (rcctl's way, spamd.md 6.3, 6.4): a
+    `KEY=VALUE` line replaces the file's line for KEY (replace_line); `pkg_scripts=NAMES`
+    adds each NAME missing from the file's `pkg_scripts` at its end, keeping the other
+    entries and their order (the start order at boot)."""
+    text = live_text
+    for key, value in wanted_lines(rendered):
+        if key == PKG_SCRIPTS:
+            have = (value_of(text, key) or "").split() if text is not None else []
+            missing = [name for name in value.split() if name not in have]
+            if not missing:
+                continue
+            value = " ".join([*have, *missing])
+        text = replace_line(text, key, f"{key}={value}")
+    return text if text is not None else ""
+
+
+def owned(text: str, rendered: str) -> str:
+    """The part of `text` hostgen owns, as lines: the value of each of its keys (none: no
+    line), and for `pkg_scripts` only whether each of its own entries is there."""
+    lines = []
+    for key, value in wanted_lines(rendered):
+        found = value_of(text, key)
+        if found is None:
+            found = DEFAULT_ON.get(key)
+        if key == PKG_SCRIPTS:
+            have = (found or "").split()
+            lines += [f"{key} has {name}\n" for name in value.split() if name in have]
+        elif found is not None:
+            lines.append(f"{key}={found}\n")
+    return "".join(lines)
 
 
 def _key(line: str) -> str | None:

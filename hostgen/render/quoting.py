@@ -67,10 +67,22 @@ def resolv_value(value: object) -> str:
     return text
 
 
+def smtpd_quote(value: object) -> str:
+    """A double-quoted smtpd.conf string (smtpd-conf.md 1.4.3, 5.1): `"` escaped as `\\"`;
+    control bytes (a newline inside quotes is silently dropped) and backslashes (a trailing one
+    escapes the closing quote) refused. `#`, `$`, `{`, `<` are plain characters inside quotes.
+    The same lexer family reads acme-client.conf (acme-client-conf.md 1.1)."""
+    text = str(value)
+    if not text or _CONTROL.search(text) or "\\" in text or len(text.encode()) > 8000:
+        raise UnsafeValue(f"cannot quote {text!r} for smtpd.conf")
+    return '"' + text.replace('"', '\\"') + '"'
+
+
 FILTERS = {
     "q": httpd_quote,
     "word": httpd_word,
     "sh": shell_arg,
     "plain": plain_value,
     "resolv": resolv_value,
+    "smtpd": smtpd_quote,
 }

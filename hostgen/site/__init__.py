@@ -6,8 +6,9 @@ cross-field rules) -> a LoadedSite, or every problem at once.
 Modules: loader (YAML with positions), fleet (`include:` of shared files, fleet folders),
 problems (positioned problems and the position types), model + types + versions (the inert
 site model and its release gates), validate + rules/ (the cross-field rules), layout (how
-servers become httpd server blocks, which the rules check before anything is rendered), load
-(the verbs below). Imports nothing from a later stage.
+servers become httpd server blocks, which the rules check before anything is rendered), mailplan
+(what smtpd.conf says, from mta: and dkimproxy:), acme (the acme-client.conf domains computed
+from the servers), load (the verbs below). Imports nothing from a later stage.
 """
 
 from __future__ import annotations

@@ -19,6 +19,9 @@ from hostgen.site.types import (
     IPAddress,
     IPv4Address,
     ListenAddress,
+    MailPath,
+    MailText,
+    MailUser,
     MaterialName,
     NonEmpty,
     Port,
@@ -85,9 +88,34 @@ class Resolver(Model):
 
 # ---- TLS material and FastCGI responders -------------------------------------------------
 
+class AcmeAuthority(Model):
+    """A custom ACME authority (acme-client-conf.md 1.3): its directory URL and account key."""
+
+    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+    url: MailText
+    account_key: MailPath | None = None   # default /etc/acme/NAME-privkey.pem
+
+
+AuthorityRef = Annotated[
+    Annotated[Literal["letsencrypt", "letsencrypt-staging"], Tag("known")]
+    | Annotated[AcmeAuthority, Tag("custom")],
+    one_of(
+        'expected "letsencrypt", "letsencrypt-staging" or {name, url, account_key}',
+        known=_is(str), custom=_is(dict),
+    ),
+]
+
+
+class Acme(Model):
+    """How acme-client obtains the material's certificate (-> acme-client.conf)."""
+
+    authority: AuthorityRef = "letsencrypt"
+
+
 class TlsMaterial(Model):
     certificate: AbsPath
     key: AbsPath
+    acme: Acme | None = None
 
 
 class Fastcgi(Model):
@@ -269,9 +297,54 @@ class Dkimproxy(Model):
     max_servers: PositiveInt | None = None
 
 
+class Maildir(Model):
+    maildir: MailText | None = None   # None: ~/Maildir; "~/" and %{dest.user} are smtpd's
+    junk: bool = False                # move X-Spam: yes to the Junk folder
+    user: MailUser | None = None      # deliver as this user (virtual domains)
+
+
+class Lmtp(Model):
+    lmtp: MailText                    # "/var/dovecot/lmtp" or "127.0.0.1:24"
+    rcpt_to: bool = False             # give the agent the original recipient
+    user: MailUser | None = None
+
+
+Delivery = Annotated[
+    Annotated[Literal["mbox", "maildir"], Tag("word")]
+    | Annotated[Maildir, Tag("to_maildir")]
+    | Annotated[Lmtp, Tag("to_lmtp")],
+    one_of(   # tags are not key names: the error positions drop them (validate._project)
+        "expected mbox, maildir, {maildir: PATH, junk, user} or {lmtp: SOCKET or HOST:PORT}",
+        word=_is(str), to_lmtp=lambda v: isinstance(v, dict) and "lmtp" in v,
+        to_maildir=_is(dict),
+    ),
+]
+
+
+class Submission(Model):
+    """Port 587 with STARTTLS required before AUTH (and 465, TLS from the first byte)."""
+
+    auth: MailPath | None = None       # credentials table; without it, the system's passwords
+    smtps: bool = False
+    listen: Annotated[list[ListenAddress], Field(min_length=1)] | None = None   # default mta's
+
+
+class Smarthost(Model):
+    url: MailText                     # smtp+tls://label@host:587 and friends
+    auth: MailPath | None = None       # credentials table for the URL's label
+
+
 class Mta(Model):
     tls: MaterialName | None = None
+    hostname: Domain | None = None    # banner, EHLO and pki name; default host.name
     mx: list[Domain] = []   # the MX host names; TLSA records go to _25._tcp.<each>
+    listen: Annotated[list[ListenAddress], Field(min_length=1)] = ["egress"]
+    domains: list[Domain] = []        # mail for these is delivered here
+    delivery: Delivery = "mbox"
+    aliases: MailPath | None = None    # table file, e.g. /etc/mail/aliases
+    virtual: MailPath | None = None    # virtual users table for `domains`
+    submission: Submission | None = None
+    smarthost: Smarthost | None = None
 
 
 ExpectStatus = Annotated[

@@ -31,6 +31,18 @@ def _httpd_text(value: str) -> str:
     return value
 
 
+def _smtpd_text(value: str) -> str:
+    # smtpd-conf.md 1.4.3 and 5.1: a newline inside quotes is dropped, a backslash before the
+    # closing quote escapes it; acme-client.conf has the same lexer (acme-client-conf.md 1.1).
+    if _CONTROL.search(value):
+        raise fail("control characters (newline, tab, ...) are not allowed here")
+    if "\\" in value:
+        raise fail("a backslash cannot be written safely in smtpd.conf (smtpd-conf.md 5.1)")
+    if not value:
+        raise fail("must not be empty")
+    return value
+
+
 def _nonempty(value: str) -> str:
     if not value:
         raise fail("must not be empty")
@@ -89,6 +101,13 @@ def _ip(value: str) -> str:
     return value
 
 
+def _mail_user(value: str) -> str:
+    # a system user smtpd delivers as (smtpd.conf(5) `user`): a login name
+    if not re.fullmatch(r"[a-z_][a-z0-9_-]{0,31}", value):
+        raise fail(f'expected a user name such as "vmail", got "{value}"')
+    return value
+
+
 def _ipv4(value: str) -> str:
     try:
         ipaddress.IPv4Address(value)
@@ -124,6 +143,9 @@ MaterialName = Annotated[str, AfterValidator(_material_name)]
 Domain = Annotated[str, AfterValidator(_domain)]
 IPAddress = Annotated[str, AfterValidator(_ip)]
 IPv4Address = Annotated[str, AfterValidator(_ipv4)]
+MailUser = Annotated[str, AfterValidator(_mail_user)]
+MailText = Annotated[str, AfterValidator(_smtpd_text)]
+MailPath = Annotated[str, AfterValidator(_smtpd_text), AfterValidator(_abs_path)]
 ListenAddress = Annotated[str, AfterValidator(_listen)]
 Port = Annotated[int, Field(ge=1, le=65535)]
 PositiveInt = Annotated[int, Field(ge=1)]

@@ -58,6 +58,22 @@ def read_live(root: Path, host_path: str) -> LiveFile:
 
 
 @dataclass(frozen=True)
+class AcmeLine:
+    """Where acme-client.conf lists a material's names: its domain line and the line of its
+    alternative names (the domain line when it has none)."""
+
+    path: str
+    handle: str
+    domain_line: int
+    names_line: int
+
+    def pointer(self, name: str) -> str:
+        line = self.domain_line if name.lower().rstrip(".") == self.handle else self.names_line
+        return (f"; {self.path}:{line} asks for it (domain \"{self.handle}\"): run "
+                f"acme-client {self.handle}, then rcctl reload httpd")
+
+
+@dataclass(frozen=True)
 class LoadedMaterial:
     """A material's leaf certificate, None when it could not be loaded."""
 
@@ -66,10 +82,12 @@ class LoadedMaterial:
 
 
 def check_live(
-    site: Site, root: Path, *, expiry_days: int = 21, now: datetime | None = None
+    site: Site, root: Path, *, expiry_days: int = 21, now: datetime | None = None,
+    acme: dict[str, AcmeLine] | None = None,
 ) -> list[Problem]:
     """Every problem of the live files of `site` under `root`. `now` defaults to the clock; a
-    naive `now` is taken as UTC."""
+    naive `now` is taken as UTC. `acme` says where acme-client.conf asks for each material's
+    names, so a name the certificate misses points at the line that renews it."""
     moment = now if now is not None else datetime.now(UTC)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
@@ -78,7 +96,7 @@ def check_live(
     for name in used_materials(site):
         material_problems, loaded[name] = _material(site, name, root, moment, expiry_days)
         problems += material_problems
-    problems += _coverage(site, loaded)
+    problems += _coverage(site, loaded, acme or {})
     problems += _spamd_is_mta(site, loaded)
     problems += _dkim(site, root)
     problems += _sockets(site, root)
@@ -180,7 +198,8 @@ def server_names(site: Site) -> Iterator[tuple[Loc, str, str]]:
             yield (*loc, "aliases", number), alias, material
 
 
-def _coverage(site: Site, loaded: dict[str, LoadedMaterial]) -> list[Problem]:
+def _coverage(site: Site, loaded: dict[str, LoadedMaterial],
+              acme: dict[str, AcmeLine]) -> list[Problem]:
     problems = []
     for loc, name, material in server_names(site):
         entry = loaded.get(material)
@@ -197,8 +216,9 @@ def _coverage(site: Site, loaded: dict[str, LoadedMaterial]) -> list[Problem]:
             problems.append(Problem(loc, f"{path}: {message}", level="warning"))
         elif not tm.covers(names, name):
             shown = ", ".join(names) or "none"
+            pointer = acme[material].pointer(name) if material in acme else ""
             problems.append(Problem(loc, f'{path}: certificate does not cover "{name}" '
-                                    f"(its names: {shown})"))
+                                    f"(its names: {shown}){pointer}"))
     return problems
 
 

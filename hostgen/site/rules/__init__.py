@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from hostgen.site.model import Site
 from hostgen.site.problems import Problem
+from hostgen.site.rules.acme import check_acme
 from hostgen.site.rules.httpd import check_httpd
 from hostgen.site.rules.mail import check_mail
+from hostgen.site.rules.mta import check_mta
 from hostgen.site.rules.resolver import check_resolver
 
 
 def check_site(site: Site) -> list[Problem]:
-    return check_resolver(site) + check_httpd(site) + check_mail(site)
+    return (check_resolver(site) + check_httpd(site) + check_mail(site) + check_mta(site)
+            + check_acme(site))

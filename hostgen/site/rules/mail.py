@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 
+from hostgen.site.mailplan import ipv4_port
 from hostgen.site.model import Site
 from hostgen.site.problems import Problem, unknown_name
-from hostgen.site.types import fail
 
 SPAMD_DEFAULT_MAXCON = 800  # spamd.c: maxcon and maxblack both start at 800
 _SHELL_UNSAFE = set("#$`;&|<>\\\"'")
@@ -54,24 +53,6 @@ def _spamd(site: Site) -> list[Problem]:
     return problems
 
 
-def _ipv4_port(text: str, default_port: int | None) -> tuple[str, int]:
-    host, sep, port = text.rpartition(":")
-    if not sep:
-        host, port = text, ""
-    try:
-        ipaddress.IPv4Address(host)
-    except ValueError:
-        raise fail("an IPv4 literal is required, such as 127.0.0.1:10027: dkimproxy.out dies "
-                   "on IPv6 sockets and resolves names to ::1 too (dkimproxy.md 5)") from None
-    if not port:
-        if default_port is None:
-            raise fail("a port is required, as in 127.0.0.1:10027")
-        return host, default_port
-    if not port.isdigit() or not 1 <= int(port) <= 65535:
-        raise fail(f"expected a port from 1 to 65535, got {port!r}")
-    return host, int(port)
-
-
 def _dkimproxy(site: Site) -> list[Problem]:
     proxy = site.dkimproxy
     if proxy is None:
@@ -80,7 +61,7 @@ def _dkimproxy(site: Site) -> list[Problem]:
     ends = {}
     for key, default in (("listen", None), ("relay", 25)):
         try:
-            ends[key] = _ipv4_port(getattr(proxy, key), default)
+            ends[key] = ipv4_port(getattr(proxy, key), default)
         except Exception as exc:  # PydanticCustomError carries the message
             problems.append(Problem(("dkimproxy", key), str(exc)))
     if len(ends) == 2 and ends["listen"] == ends["relay"]:
