@@ -5,7 +5,7 @@ connection and tcp settings, and what servers sharing an address and port must a
 from __future__ import annotations
 
 from hostgen.live.httpd_checks import protocol_bits
-from hostgen.site.layout import blocks, http_of, material_of, tls_options
+from hostgen.site.layout import Block, http_of, material_of, tls_options
 from hostgen.site.model import Httpd, Server, Site, TlsOptions
 from hostgen.site.problems import Loc, Problem
 from hostgen.site.rules.httpd_values import needs, pattern, redirect, serving
@@ -199,13 +199,13 @@ def tls_key(options: TlsOptions | None) -> tuple[object, ...]:
             ca is not None and ca.optional, seconds)
 
 
-def check_sockets(httpd: Httpd, release: str) -> list[Problem]:
+def check_sockets(written: list[Block]) -> list[Problem]:
     """Servers sharing an address and port: all TLS or all plain, and TLS ones with the same
     settings (httpd: tls and non-tls / tls configuration mismatch on same address/port)."""
     first: dict[tuple[str, int], tuple[int, bool, tuple[object, ...]]] = {}
     problems: list[Problem] = []
     reported: set[int] = set()
-    for block in blocks(httpd, release):
+    for block in written:
         key = tls_key(tls_options(block.server))
         for listen in block.listens:
             where = (listen.address, listen.port)
