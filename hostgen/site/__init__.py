@@ -6,8 +6,9 @@ cross-field rules) -> a LoadedSite, or every problem at once.
 Modules: loader (YAML with positions), problems (positioned problems and the position types),
 model + model_httpd + model_base + types + versions (the inert site model, its httpd part
 with every directive of httpd.conf, and their release gates), validate + rules/ (the
-cross-field rules; httpd's in rules/httpd, httpd_server and httpd_values), layout (how servers become httpd server blocks, which the rules check before
-anything is rendered), load (the verbs below). Imports nothing from a later stage.
+cross-field rules; httpd's in rules/httpd, httpd_server and httpd_values), layout (how
+servers become httpd server blocks, which the rules check before anything is rendered), load
+(the verbs below). Imports nothing from a later stage.
 """
 
 from __future__ import annotations
