@@ -25,6 +25,19 @@ from hostgen.site.versions import requirement
 HTTP_PORT = 80
 HTTPS_PORT = 443
 SYSTEM_TYPES = "/usr/share/misc/mime.types"   # what `types: {system: true}` includes
+#: Read in place of SYSTEM_TYPES where the host's own list is not at hand (the simulator, a
+#: copy of /etc on a workstation): httpd's built-in table (httpd-conf.md 2.3), so only the
+#: media types of files the site does not list itself can differ from the host's.
+SYSTEM_TYPES_STAND_IN = """\
+text/css css
+text/html html
+text/plain txt
+image/gif gif
+image/jpeg jpeg jpg
+image/png png
+image/svg+xml svg
+application/javascript js
+"""
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from hostgen.httpd.simulate.table import Entry, Table, build_table
 from hostgen.live.httpd import parse
 from hostgen.live.httpd_ast import HttpdConfig
 from hostgen.render.outputs import render
-from hostgen.site.layout import SYSTEM_TYPES, Block, blocks
+from hostgen.site.layout import SYSTEM_TYPES, SYSTEM_TYPES_STAND_IN, Block, blocks
 from hostgen.site.load import LoadedSite
 from hostgen.site.model import Site
 from hostgen.site.problems import Loc
@@ -111,20 +111,6 @@ def rendered_config(site: Site) -> HttpdConfig:
 
 _ROOT_STRIP = re.compile(r"^(\t+)root strip (?=[0-9]+$)", re.MULTILINE)
 
-
-#: `types: {system: true}` includes the host's own list, which is not here: the simulator reads
-#: httpd's built-in table in its place (httpd-conf.md 2.3), so only the media types of files
-#: the site does not list itself can differ from the host's.
-SYSTEM_TYPES_STAND_IN = """\
-text/css css
-text/html html
-text/plain txt
-image/gif gif
-image/jpeg jpeg jpg
-image/png png
-image/svg+xml svg
-application/javascript js
-"""
 
 _CACHE: list[tuple[Site, Table]] = []
 
