@@ -33,6 +33,12 @@ def check_globals(httpd: Httpd, release: str) -> list[Problem]:
         if not types.system and not types.entries:
             problems.append(Problem((*loc, "types"), "types needs system: true or at least one "
                                     "entry (httpd refuses an empty types block)"))
+        elif not types.system:
+            # httpd-conf.md 2.3: any media type in the file drops httpd's built-in table
+            problems.append(Problem((*loc, "types"), "without system: true these entries are "
+                                    "the whole table: httpd's built-in types (html, css, png, "
+                                    "...) are no longer loaded", level="warning",
+                                    rule="types-without-system"))
         seen: set[str] = set()
         for number, entry in enumerate(types.entries):
             for i, extension in enumerate(entry.extensions):
