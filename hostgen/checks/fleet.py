@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from hostgen.site.layout import names as layout_names
 from hostgen.site.model import Site
 from hostgen.site.problems import Loc, Positions, Problem
 
@@ -69,9 +70,10 @@ def names(site: Site) -> Iterator[tuple[Loc, str]]:
         return
     for index, server in enumerate(site.httpd.servers):
         loc: Loc = ("httpd", "servers", index)
-        yield (*loc, "name"), server.name
-        for number, alias in enumerate(server.aliases):
-            yield (*loc, "aliases", number), alias
+        where: list[Loc] = [(*loc, "match" if server.match is not None else "name")]
+        where += [(*loc, "aliases", number) for number in range(len(server.aliases))]
+        for (text, pattern), at in zip(layout_names(server), where, strict=True):
+            yield at, f'match "{text}"' if pattern else text
 
 
 def _server_names(members: list[Member]) -> Iterator[tuple[Member, Problem]]:

@@ -4,11 +4,13 @@ cross-field rules) -> a LoadedSite, or every problem at once.
     loaded = load_site(path)     # raises InvalidSite with every positioned problem
 
 Modules: loader (YAML with positions), fleet (`include:` of shared files, fleet folders),
-problems (positioned problems and the position types), model + types + versions (the inert
-site model and its release gates), validate + rules/ (the cross-field rules), layout (how
-servers become httpd server blocks, which the rules check before anything is rendered), mailplan
-(what smtpd.conf says, from mta: and dkimproxy:), acme (the acme-client.conf domains computed
-from the servers), load (the verbs below). Imports nothing from a later stage.
+problems (positioned problems and the position types), model + model_httpd + model_base +
+types + versions (the inert site model, its httpd part with every directive of httpd.conf, and
+their release gates), validate + partial + rules/ (the cross-field rules, run on every part
+that validated; httpd's in rules/httpd, httpd_server and httpd_values), layout (how servers
+become httpd server blocks, which the rules check before anything is rendered), mailplan (what
+smtpd.conf says, from mta: and dkimproxy:), acme (the acme-client.conf domains computed from
+the servers), load (the verbs below). Imports nothing from a later stage.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hostgen.site.layout import names
 from hostgen.site.model import AcmeAuthority, Server, Site, TlsMaterial
 from hostgen.site.problems import Loc
 
@@ -68,9 +69,11 @@ def names_of(site: Site, material: str) -> list[Name]:
             if _presents(site, server) != material:
                 continue
             loc: Loc = ("httpd", "servers", index)
-            found.append(Name(_clean(server.name), (*loc, "name")))
-            found += [Name(_clean(alias), (*loc, "aliases", number))
-                      for number, alias in enumerate(server.aliases)]
+            where: list[Loc] = [(*loc, "match" if server.match is not None else "name")]
+            where += [(*loc, "aliases", number) for number in range(len(server.aliases))]
+            # a `match` pattern names no host a certificate could carry: only the plain names
+            found += [Name(_clean(text), at) for (text, pattern), at
+                      in zip(names(server), where, strict=True) if not pattern]
     if not found and site.mta is not None and site.mta.tls == material:
         if site.mta.hostname is not None:
             found.append(Name(_clean(site.mta.hostname), ("mta", "hostname")))

@@ -10,6 +10,7 @@ From an httpd.conf: positions are the file and line of the statement.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +21,11 @@ from hostgen.httpd.simulate.table import Entry, Table, build_table
 from hostgen.live.httpd import parse
 from hostgen.live.httpd_ast import HttpdConfig
 from hostgen.render.outputs import render
-from hostgen.site.layout import Block, blocks
+from hostgen.site.layout import SYSTEM_TYPES, SYSTEM_TYPES_STAND_IN, Block, blocks
 from hostgen.site.load import LoadedSite
 from hostgen.site.model import Site
 from hostgen.site.problems import Loc
+from hostgen.site.versions import requirement
 
 
 @dataclass
@@ -57,8 +59,7 @@ class SiteSource:
             return None
         block = self.blocks[entry.block]
         server: Loc = ("httpd", "servers", block.index)
-        acme = 1 if block.port == 80 and self.loaded.site.httpd and \
-            self.loaded.site.httpd.acme is not None else 0
+        acme = 1 if block.acme else 0
         if conf.location is None:
             return (*server, "http") if block.https_redirect else server
         if conf.number < acme:
@@ -94,11 +95,21 @@ def rendered_config(site: Site) -> HttpdConfig:
 
     def read_include(name: str) -> str:
         output = outputs.get(name.removeprefix("/etc/"))
-        if output is None:
-            raise OSError(f"{name} is not rendered")
-        return output.text
+        if output is not None:
+            return output.text
+        if name == SYSTEM_TYPES:
+            return SYSTEM_TYPES_STAND_IN
+        raise OSError(f"{name} is not rendered")
 
-    return parse(outputs["httpd.conf"].text, "httpd.conf", read_include=read_include)
+    text = outputs["httpd.conf"].text
+    if requirement("request_strip", site.host.openbsd) is not None:
+        # Before 6.4 hostgen writes `root strip N`, which 6.4 renamed `request strip N` with
+        # the same meaning (httpd-conf.md 2.4.3, 5.3); the parser reads 6.4 onwards.
+        text = _ROOT_STRIP.sub(r"\1request strip ", text)
+    return parse(text, "httpd.conf", read_include=read_include)
+
+
+_ROOT_STRIP = re.compile(r"^(\t+)root strip (?=[0-9]+$)", re.MULTILINE)
 
 
 _CACHE: list[tuple[Site, Table]] = []
@@ -118,7 +129,7 @@ def site_table(site: Site) -> Table:
 def from_site(loaded: LoadedSite) -> SiteSource:
     table = site_table(loaded.site)
     assert loaded.site.httpd is not None
-    mapped = blocks(loaded.site.httpd)
+    mapped = blocks(loaded.site.httpd, loaded.site.host.openbsd)
     if len(mapped) != len(table.config.servers):
         mapped = []  # the template does not write one block per layout block: lines only
     return SiteSource(table, loaded, mapped)
