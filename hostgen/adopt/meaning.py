@@ -55,8 +55,7 @@ def meaning(config: HttpdConfig) -> dict[str, Any]:
 
 
 def _server(server: Server, tls: bool, config: HttpdConfig) -> dict[str, Any]:
-    plain = to_semantic(HttpdConfig(servers=(replace(server, locations=()),), path=""))
-    data = next(iter(plain["servers"].values()))   # type: ignore[union-attr]
+    data = _only_server(replace(server, locations=()))
     entry: dict[str, Any] = {}
     if tls:
         entry["tls"] = {**_TLS_DEFAULTS, **data.get("tls", {})}
@@ -123,11 +122,11 @@ def _plain(options: Options, config: HttpdConfig) -> dict[str, Any]:
         block = None
     elif block is not None and block.kind == "block":
         block = BlockAction("return", 403)
-    elif block is not None and block.uri is not None:
+    elif block is not None and (uri := block.uri) is not None:
         if block.code not in (301, 302, 303, 307, 308):   # the URI is not sent (2.4.8)
             block = BlockAction("return", block.code)
         else:
-            block = replace(block, uri=SAME_URL.get(block.uri, block.uri))
+            block = replace(block, uri=SAME_URL.get(uri, uri))
     if fastcgi.enabled:
         fastcgi = replace(fastcgi, socket=fastcgi.socket or FastcgiUnix(SLOWCGI))
     else:
@@ -138,11 +137,16 @@ def _plain(options: Options, config: HttpdConfig) -> dict[str, Any]:
                       no_authenticate=None, rewrite=options.rewrite or None,
                       gzip_static=bool(options.gzip_static), strip=options.strip or None,
                       default_type=options.default_type or config.default_type)
-    data = to_semantic(HttpdConfig(servers=(Server(name="", match=False, listens=(),
-                                                   options=cleaned, path="", line=0),),
-                                   path=""))
-    server = next(iter(data["servers"].values()))   # type: ignore[union-attr]
+    server = _only_server(Server(name="", match=False, listens=(), options=cleaned, path="",
+                                 line=0))
     result: dict[str, Any] = server.get("options", {})
     return result
+
+
+def _only_server(server: Server) -> dict[str, Any]:
+    """to_semantic's data of one server block."""
+    data: Any = to_semantic(HttpdConfig(servers=(server,), path=""))
+    found: dict[str, Any] = next(iter(data["servers"].values()))
+    return found
 
 
