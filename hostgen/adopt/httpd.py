@@ -31,7 +31,8 @@ from hostgen.adopt.httpd_servers import (
 from hostgen.adopt.result import Loss
 from hostgen.live.httpd import HttpdConfig, Location, Server
 
-_FRAGMENT = re.compile(r"/etc/httpd\.([a-z0-9][a-z0-9_-]*)\.tls")
+_FRAGMENT = re.compile(r"/etc/httpd(?:\.([a-z0-9][a-z0-9_-]*))?\.tls")
+_DEFAULT_FRAGMENT = "/etc/httpd.tls"
 _CERT_SUFFIXES = (".pem", ".crt", ".cer", ".cert", ".fullchain", ".chain")
 #: The first words of a server statement -> the site.yaml keys it may have become (comments).
 _STATEMENT_KEYS: dict[str, tuple[str, ...]] = {
@@ -88,10 +89,18 @@ def adopt_httpd(config: HttpdConfig, outline: Outline, materials: Materials) -> 
     used = Counter(name for name in material_of.values() if name is not None)
     httpd = CommentedMap()
     homes = Homes(config.path)
-    listen = addresses.most_common(1)[0][0] if addresses else "egress"
+    # hostgen's own layout: the fragments' listener is httpd.listen, /etc/httpd.tls's material
+    # httpd.tls, and a TLS block with its listener written in httpd.conf has its own listen
+    in_fragments = [(m, listen) for m in merged if m.tls_block is not None
+                    for listen in m.tls_block.block.listens if _FRAGMENT.fullmatch(listen.path)]
+    listen = (in_fragments[0][1].address if in_fragments
+              else addresses.most_common(1)[0][0] if addresses else "egress")
     if listen != "egress":
         httpd["listen"] = listen
-    default_tls = used.most_common(1)[0][0] if used else None
+    default_tls = next((material_of[id(m)] for m, found in in_fragments
+                        if found.path == _DEFAULT_FRAGMENT), None)
+    if not in_fragments:
+        default_tls = used.most_common(1)[0][0] if used else None
     if default_tls is not None:
         httpd["tls"] = default_tls
     _globals(config, outline, httpd, losses)
@@ -99,7 +108,8 @@ def adopt_httpd(config: HttpdConfig, outline: Outline, materials: Materials) -> 
         httpd["acme"] = acme
     servers = CommentedSeq()
     for m in merged:
-        server = _server(m, material_of[id(m)], listen, default_tls, reader, outline)
+        server = _server(m, material_of[id(m)], listen, default_tls, reader, outline,
+                         own_listen=bool(in_fragments))
         servers.append(server)
         for d in m.blocks:
             homes.put(d.block.line, servers, len(servers) - 1, SERVER_INDENT)
@@ -148,7 +158,7 @@ def _globals(config: HttpdConfig, outline: Outline, httpd: CommentedMap,
 
 
 def _server(m: Merged, material: str | None, listen: str, default_tls: str | None,
-            reader: OptionsReader, outline: Outline) -> CommentedMap:
+            reader: OptionsReader, outline: Outline, *, own_listen: bool) -> CommentedMap:
     main = m.main
     block = main.block
     server = CommentedMap(name=block.name)
@@ -162,7 +172,9 @@ def _server(m: Merged, material: str | None, listen: str, default_tls: str | Non
     if main.address is None:
         _listen_losses(block, reader.losses)
     address = main.address or (block.listens[0].address if block.listens else listen)
-    if address != listen:
+    inline = m.tls_block is not None and not any(
+        _FRAGMENT.fullmatch(x.path) for x in m.tls_block.block.listens)
+    if address != listen or (own_listen and inline):
         server["listen"] = address
     if material is not None and m.http != "serve":
         server["http"] = m.http

@@ -146,7 +146,7 @@ class OptionsReader:
             out["pass"] = True
         elif action.kind == "drop":
             out["block"] = "drop"
-        elif action.kind == "block" or action.code == 403:
+        elif action.kind == "block":
             out["block"] = True
         else:   # another status: httpd ignores a URI there (httpd-conf.md 2.4.8)
             out["block"] = action.code
