@@ -108,7 +108,7 @@ def test_syntax_the_release_lacks_names_the_line(tmp_path: Path,
         "syntax)\n")
     assert not out.exists()
     assert main(["import", str(root), "--out", str(out), "--release", "7.1"]) == 1
-    assert "openbsd: '7.1'" in out.read_text()
+    assert 'openbsd: "7.1"' in out.read_text()
 
 
 @pytest.mark.parametrize(("motd", "release"), [
@@ -164,4 +164,4 @@ def test_an_empty_root_writes_only_the_host(tmp_path: Path,
     (root / "myname").write_text("h.example.org\n")
     out = tmp_path / "site.yaml"
     assert main(["import", str(root), "--out", str(out)]) == 0
-    assert out.read_text() == "host:\n  name: h.example.org\n  openbsd: '7.9'\n"
+    assert out.read_text() == 'host:\n  name: h.example.org\n  openbsd: "7.9"\n'

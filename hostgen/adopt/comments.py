@@ -30,6 +30,8 @@ class Comment:
 
 def split_comment(line: str, quotes: str) -> tuple[str, str | None]:
     """(code, comment) of one line: a `#` outside the quote characters starts the comment."""
+    if "#" not in line:
+        return line, None
     quote = ""
     escaped = False
     for i, char in enumerate(line):

@@ -12,21 +12,21 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+from ruamel.yaml.comments import CommentedMap
 
 from hostgen.adopt.comments import Homes, scan
+from hostgen.adopt.emit import emit
 from hostgen.adopt.httpd import Materials, adopt_httpd
 from hostgen.adopt.httpd_lines import Outline, outline
 from hostgen.adopt.mail import adopt_dkimproxy, adopt_spamd
 from hostgen.adopt.release import parser_release, target_release
 from hostgen.adopt.resolver import adopt_resolver
-from hostgen.adopt.result import Adopted, Loss, dump
+from hostgen.adopt.result import Adopted, Loss
 from hostgen.errors import LiveFileError
 from hostgen.host.files import read_text
 from hostgen.live import httpd
-from hostgen.site.loader import load_text
-from hostgen.site.problems import format_problems
+from hostgen.site.loader import Loaded
+from hostgen.site.problems import Positions
 from hostgen.site.validate import validate
 
 ETC = "/etc/"
@@ -35,7 +35,6 @@ SYSTEM_TYPES = "/usr/share/misc/mime.types"
 _MACRO_DEFINITION = re.compile(r"([A-Za-z0-9_]+) ?=")
 _MACRO_USE = re.compile(r"\$([A-Za-z0-9_]+)")
 _WORD_END = frozenset(" \t{},")
-_RISKY = re.compile(r"[^A-Za-z0-9_./-]|^[-.]|^$")
 
 
 def host_path(root: Path, path: str) -> Path:
@@ -84,6 +83,8 @@ def macro_losses(text: str, lines: Outline) -> list[Loss]:
              if lines.owner[line] == 0 and (m := _MACRO_DEFINITION.match(words))}
     losses = []
     for number, words in lines.words.items():
+        if "$" not in words:
+            continue
         code = re.sub(r'"[^"]*"', '""', words)
         for use in _MACRO_USE.finditer(code):
             start, end = use.span()
@@ -154,23 +155,8 @@ def adopt_root(root: Path, release: str | None = None) -> Adopted:
         if homes.path.endswith("resolv.conf"):   # resolvd's lines are the host's
             comments = [c for c in comments if not c.text.startswith("resolvd: ")]
         losses += homes.attach(comments, orphans)
-    quote_flow(document)
     losses += _validation(document)
     return Adopted(document, sorted(set(losses)))
-
-
-def quote_flow(node: object, flow: bool = False) -> None:
-    """Double-quote the strings of flow collections that YAML could read otherwise (ruamel
-    writes `[::1]` plain, which does not load back)."""
-    if isinstance(node, CommentedMap | CommentedSeq):
-        inner = flow or node.fa.flow_style()
-        keys = range(len(node)) if isinstance(node, CommentedSeq) else list(node)
-        for key in keys:
-            value = node[key]
-            if inner and isinstance(value, str) and _RISKY.search(value):
-                node[key] = DoubleQuotedScalarString(value)
-            else:
-                quote_flow(value, inner)
 
 
 def _host_name(root: Path, losses: list[Loss]) -> str:
@@ -187,10 +173,26 @@ def _host_name(root: Path, losses: list[Loss]) -> str:
 
 def _validation(document: CommentedMap) -> list[Loss]:
     """What `hostgen check` would say of the written site: the import carries the host over
-    as it is, so a rule the live files break is reported here rather than hidden."""
-    loaded = load_text(dump(document))
-    _, problems = validate(loaded)
-    return [Loss("site.yaml", int(line.split(":")[1]) if line.count(":") >= 2 else 0,
-                 "hostgen check: " + line.split(": ", 1)[1])
-            for line in format_problems([p for p in problems if p.level == "error"],
-                                        loaded.positions, "site.yaml")]
+    as it is, so a rule the live files break is reported here (at its line of the written
+    site.yaml) rather than hidden."""
+    _, lines = emit(document)
+    _, problems = validate(Loaded(_plain(document), Positions(), []))
+    losses = []
+    for problem in problems:
+        if problem.level != "error":
+            continue
+        loc = problem.loc
+        while loc and loc not in lines:
+            loc = loc[:-1]
+        losses.append(Loss("site.yaml", lines.get(loc, 0), f"hostgen check: {problem.message}"))
+    return losses
+
+
+def _plain(node: object) -> object:
+    if isinstance(node, dict):
+        return {str(key): _plain(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_plain(value) for value in node]
+    if isinstance(node, str):
+        return str(node)
+    return node

@@ -272,13 +272,11 @@ def _flow(node: CommentedMap | CommentedSeq) -> CommentedMap | CommentedSeq:
 
 def _option_homes(homes: Homes, outline: Outline, block: Server, server: CommentedMap) -> None:
     for line in outline.lines_of(block.line):
-        words = outline.words.get(line, "")
-        for start, keys in _STATEMENT_KEYS.items():
-            if words.startswith(start):
-                key = next((k for k in keys if k in server), None)
-                if key is not None:
-                    homes.put(line, server, key, KEY_INDENT)
-                break
+        words = outline.words.get(line, "").split(" ", 2)
+        keys = _STATEMENT_KEYS.get(" ".join(words[:2]) if words[0] == "no" else words[0])
+        key = next((k for k in keys if k in server), None) if keys else None
+        if key is not None:
+            homes.put(line, server, key, KEY_INDENT)
 
 
 def _location_homes(homes: Homes, server: CommentedMap,

@@ -10,10 +10,13 @@ that start it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from hostgen.adopt.comments import split_comment
 
+#: A brace outside quotes (quoted strings are matched whole, and skipped).
+_BRACES = re.compile(r'"[^"]*"?|[{}]')
 #: Statements that open a block of their own (the others' braces only group items).
 _BLOCKS = ("server", "location")
 
@@ -23,17 +26,18 @@ class Outline:
     path: str
     owner: dict[int, int] = field(default_factory=dict)   # line -> line of its block (0: top)
     words: dict[int, str] = field(default_factory=dict)   # line -> its code, blanks squeezed
+    children: dict[int, list[int]] = field(default_factory=dict)   # block line -> its lines
 
     def find(self, block: int, *starts: str) -> int:
         """The first line directly in the block at line `block` that starts with one of
         `starts`, else the block's own line."""
-        for line, owner in self.owner.items():
-            if owner == block and line != block and self.words.get(line, "").startswith(starts):
+        for line in self.children.get(block, ()):
+            if self.words.get(line, "").startswith(starts):
                 return line
         return block
 
     def lines_of(self, block: int) -> list[int]:
-        return [line for line, owner in self.owner.items() if owner == block and line != block]
+        return self.children.get(block, [])
 
 
 def outline(text: str, path: str) -> Outline:
@@ -41,20 +45,20 @@ def outline(text: str, path: str) -> Outline:
     stack: list[int] = [0]
     for number, raw in enumerate(text.split("\n"), start=1):
         code = split_comment(raw, '"')[0]
-        words = " ".join(code.replace("{", " { ").replace("}", " } ").split())
-        result.owner[number] = stack[-1]
+        owner = stack[-1]
+        result.owner[number] = owner
+        if owner:
+            result.children.setdefault(owner, []).append(number)
+        words = " ".join(code.split())
         if words:
             result.words[number] = words
-        first = words.split(" ", 1)[0] if words else ""
-        quote = False
-        for char in code:
-            if char == '"':
-                quote = not quote
-            elif quote:
-                continue
-            elif char == "{":
-                stack.append(number if first in _BLOCKS and len(stack) == 1 + (first == "location")
-                             else stack[-1])
-            elif char == "}" and len(stack) > 1:
+        if "{" not in code and "}" not in code:
+            continue
+        first = words.split(" ", 1)[0]
+        for brace in _BRACES.findall(code):
+            if brace == "{":
+                opens_block = first in _BLOCKS and len(stack) == 1 + (first == "location")
+                stack.append(number if opens_block else stack[-1])
+            elif brace == "}" and len(stack) > 1:
                 stack.pop()
     return result
