@@ -56,6 +56,8 @@ def scan(text: str, quotes: str = '"') -> tuple[list[Comment], list[int]]:
     pending: list[tuple[int, str]] = []
     orphans: list[int] = []
     for number, raw in enumerate(text.split("\n"), start=1):
+        if not pending and "#" not in raw:
+            continue   # a statement no comment describes
         code, comment = split_comment(raw, quotes)
         if comment is not None and comment.startswith(GENERATED):
             continue

@@ -14,12 +14,18 @@ problem found in the document can be placed in the text.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 Loc = tuple[str | int, ...]
+
+
+class Flow(dict[str, Any]):
+    """A mapping written on one line, `{a: 1, b: 2}` (lighter than a CommentedMap with its
+    flow style set, for the many small mappings an import makes: locations)."""
 
 #: a plain scalar in block and flow context alike (no indicator, blank or flow character)
 _PLAIN = re.compile(r"[A-Za-z0-9_/^][A-Za-z0-9_./@+~^$=-]*")
@@ -38,10 +44,19 @@ def scalar(value: object) -> str:
         return "null"
     if isinstance(value, int):
         return str(value)
-    text = str(value)
-    if (_PLAIN.fullmatch(text) and not _NUMBER_LIKE.fullmatch(text)
-            and text.lower() not in _WORDS and type(value) is str):
+    if type(value) is not str:   # a ruamel ScalarString: quoted as asked
+        return _quoted(str(value))
+    return _string(value)
+
+
+@functools.lru_cache(maxsize=8192)   # a large site repeats its paths and names
+def _string(text: str) -> str:
+    if _PLAIN.fullmatch(text) and not _NUMBER_LIKE.fullmatch(text) and text.lower() not in _WORDS:
         return text
+    return _quoted(text)
+
+
+def _quoted(text: str) -> str:
     out = []
     for char in text:
         if char in _ESCAPES:
@@ -65,12 +80,16 @@ class _Writer:
                 if text:
                     self.out.append(" " * indent + text + "\n")
 
-    def before(self, node: CommentedMap | CommentedSeq, key: object, indent: int) -> None:
+    def before(self, node: object, key: object, indent: int) -> None:
+        if not isinstance(node, CommentedMap | CommentedSeq):
+            return
         items = node.ca.items.get(key)
         if items and items[1]:
             self.comment_lines(items[1], indent)
 
-    def eol(self, node: CommentedMap | CommentedSeq, key: object) -> str:
+    def eol(self, node: object, key: object) -> str:
+        if not isinstance(node, CommentedMap | CommentedSeq):
+            return ""
         items = node.ca.items.get(key)
         slot = 2 if isinstance(node, CommentedMap) else 0
         token = items[slot] if items else None
@@ -85,11 +104,14 @@ class _Writer:
 
     def inline(self, value: object) -> bool:
         """Whether a value is written on its key's line."""
+        if isinstance(value, Flow):
+            return True
         if isinstance(value, CommentedMap | CommentedSeq):
             return bool(value.fa.flow_style()) or not value
         return not isinstance(value, dict | list) or not value
 
-    def mapping(self, node: CommentedMap, indent: int, loc: Loc, first_prefix: str = "") -> None:
+    def mapping(self, node: dict[Any, Any], indent: int, loc: Loc,
+                first_prefix: str = "") -> None:
         for index, (key, value) in enumerate(node.items()):
             self.before(node, key, indent)
             prefix = first_prefix if index == 0 and first_prefix else " " * indent
@@ -103,24 +125,20 @@ class _Writer:
 
     def sequence(self, node: list[Any], indent: int, loc: Loc) -> None:
         for index, value in enumerate(node):
-            if isinstance(node, CommentedSeq):
-                self.before(node, index, indent + 2)
+            self.before(node, index, indent + 2)
             self.lines[(*loc, index)] = len(self.out) + 1
             dash = " " * (indent + 2) + "- "
             if self.inline(value):
-                eol = self.eol(node, index) if isinstance(node, CommentedSeq) else ""
-                self.out.append(f"{dash}{self.flow(value)}{eol}\n")
+                self.out.append(f"{dash}{self.flow(value)}{self.eol(node, index)}\n")
             elif isinstance(value, dict):
-                self.mapping(value if isinstance(value, CommentedMap) else CommentedMap(value),
-                             indent + 4, (*loc, index), first_prefix=dash)
+                self.mapping(value, indent + 4, (*loc, index), first_prefix=dash)
             else:
                 self.out.append(f"{dash.rstrip()}\n")
                 self.block(value, indent + 4, (*loc, index))
 
     def block(self, value: object, indent: int, loc: Loc) -> None:
         if isinstance(value, dict):
-            self.mapping(value if isinstance(value, CommentedMap) else CommentedMap(value),
-                         indent, loc)
+            self.mapping(value, indent, loc)
         elif isinstance(value, list):
             self.sequence(value, indent - 2, loc)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap
 
-from hostgen.adopt.comments import Homes, scan
+from hostgen.adopt.comments import Comment, Homes, scan
 from hostgen.adopt.emit import emit
 from hostgen.adopt.httpd import Materials, adopt_httpd
 from hostgen.adopt.httpd_lines import Outline, outline
@@ -33,6 +33,7 @@ ETC = "/etc/"
 #: httpd's usual `types { include "/usr/share/misc/mime.types" }`: the system's list
 SYSTEM_TYPES = "/usr/share/misc/mime.types"
 _MACRO_DEFINITION = re.compile(r"([A-Za-z0-9_]+) ?=")
+_ANY_DEFINITION = re.compile(r"^[ \t]*[A-Za-z0-9_]+[ \t]*=", re.MULTILINE)
 _MACRO_USE = re.compile(r"\$([A-Za-z0-9_]+)")
 _WORD_END = frozenset(" \t{},")
 
@@ -79,6 +80,8 @@ def read_httpd(root: Path, release: str) -> tuple[httpd.HttpdConfig, str, str] |
 def macro_losses(text: str, lines: Outline) -> list[Loss]:
     """A macro whose value becomes only part of a word cannot be carried over as a value of
     its own: site.yaml has the expanded word (httpd-conf.md 1.6)."""
+    if not _ANY_DEFINITION.search(text):
+        return []
     names = {m.group(1) for line, words in lines.words.items()
              if lines.owner[line] == 0 and (m := _MACRO_DEFINITION.match(words))}
     losses = []
@@ -102,20 +105,22 @@ def adopt_root(root: Path, release: str | None = None) -> Adopted:
     losses: list[Loss] = []
     document["host"] = CommentedMap(name=_host_name(root, losses), openbsd=target)
     materials = Materials()
-    attach: list[tuple[Homes, str]] = []
+    attach: list[tuple[Homes, str, tuple[list[Comment], list[int]]]] = []
     resolv_text = read_text(root / "resolv.conf")
     if resolv_text is not None:
         resolver, found, homes = adopt_resolver(resolv_text, str(root / "resolv.conf"))
         losses += found
         if resolver is not None:
             document["resolver"] = resolver
-            attach.append((homes, resolv_text))
+            attach.append((homes, resolv_text, scan(resolv_text, "")))
     read = read_httpd(root, target)
     sections = None
     if read is not None:
         config, text, path = read
         lines = outline(text, path)
-        sections = adopt_httpd(config, lines, materials)
+        httpd_comments = scan(text, '"')
+        sections = adopt_httpd(config, lines, materials,
+                               comments=bool(httpd_comments[0] or httpd_comments[1]))
         losses += sections.losses + macro_losses(text, lines)
     rc_text = read_text(root / "rc.conf.local")
     spamd, spamd_line = None, 0
@@ -134,7 +139,7 @@ def adopt_root(root: Path, release: str | None = None) -> Adopted:
         homes = sections.homes
         inner = homes.fallback
         homes.fallback = lambda line: (inner(line) if inner else None) or (document, "httpd", 0)
-        attach.append((homes, text))
+        attach.append((homes, text, httpd_comments))
     if spamd is not None:
         document["spamd"] = spamd
         assert rc_text is not None
@@ -148,10 +153,8 @@ def adopt_root(root: Path, release: str | None = None) -> Adopted:
         losses += found
         document["dkimproxy"] = proxy
         homes.fallback = lambda line: (document, "dkimproxy", 0)
-        attach.append((homes, dkim_text))
-    for homes, file_text in attach:
-        quotes = '"' if homes.path.endswith("httpd.conf") else ""
-        comments, orphans = scan(file_text, quotes)
+        attach.append((homes, dkim_text, scan(dkim_text, "")))
+    for homes, _, (comments, orphans) in attach:
         if homes.path.endswith("resolv.conf"):   # resolvd's lines are the host's
             comments = [c for c in comments if not c.text.startswith("resolvd: ")]
         losses += homes.attach(comments, orphans)
@@ -175,12 +178,11 @@ def _validation(document: CommentedMap) -> list[Loss]:
     """What `hostgen check` would say of the written site: the import carries the host over
     as it is, so a rule the live files break is reported here (at its line of the written
     site.yaml) rather than hidden."""
-    _, lines = emit(document)
     _, problems = validate(Loaded(_plain(document), Positions(), []))
+    errors = [problem for problem in problems if problem.level == "error"]
+    lines = emit(document)[1] if errors else {}
     losses = []
-    for problem in problems:
-        if problem.level != "error":
-            continue
+    for problem in errors:
         loc = problem.loc
         while loc and loc not in lines:
             loc = loc[:-1]

@@ -13,10 +13,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from hostgen.adopt.comments import Homes
+from hostgen.adopt.emit import Flow
 from hostgen.adopt.httpd_lines import Outline
 from hostgen.adopt.httpd_options import OptionsReader, Responders, slug, unique
 from hostgen.adopt.httpd_servers import (
@@ -72,7 +74,10 @@ class HttpdImport:
     homes: Homes
 
 
-def adopt_httpd(config: HttpdConfig, outline: Outline, materials: Materials) -> HttpdImport:
+def adopt_httpd(config: HttpdConfig, outline: Outline, materials: Materials, *,
+                comments: bool = True) -> HttpdImport:
+    """The sections of one httpd.conf; `comments`: whether it has any (else the homes of its
+    statements are not worked out)."""
     reader = OptionsReader(outline, Responders())
     losses = reader.losses
     acme = acme_root(config)
@@ -111,7 +116,7 @@ def adopt_httpd(config: HttpdConfig, outline: Outline, materials: Materials) -> 
         server = _server(m, material_of[id(m)], listen, default_tls, reader, outline,
                          own_listen=bool(in_fragments))
         servers.append(server)
-        for d in m.blocks:
+        for d in m.blocks if comments else ():
             homes.put(d.block.line, servers, len(servers) - 1, SERVER_INDENT)
             _option_homes(homes, outline, d.block, server)
             _location_homes(homes, server, d.locations)
@@ -149,8 +154,7 @@ def _globals(config: HttpdConfig, outline: Outline, httpd: CommentedMap,
             continue
         losses.append(Loss(option.path, option.line, f"global {option.name} has no site.yaml "
                            "key yet; left out"))
-    line = next((n for n, w in outline.words.items()
-                 if outline.owner[n] == 0 and w.startswith("types")), None)
+    line = outline.top_line("types")
     if line is not None or config.types:
         line = line or config.types[0].line
         losses.append(Loss(outline.path, line, "types has no site.yaml key yet; left out "
@@ -207,9 +211,9 @@ def _server(m: Merged, material: str | None, listen: str, default_tls: str | Non
     return server
 
 
-def _location(location: Location, server: CommentedMap, reader: OptionsReader) -> CommentedMap:
-    entry = CommentedMap()
-    entry["match" if location.match else "path"] = location.pattern
+def _location(location: Location, server: CommentedMap,
+              reader: OptionsReader) -> CommentedMap | Flow:
+    entry: dict[str, Any] = {"match" if location.match else "path": location.pattern}
     if location.found is not None:
         entry["found"] = location.found
     entry.update(reader.keys(location.options, location.line, server=False))
@@ -218,9 +222,9 @@ def _location(location: Location, server: CommentedMap, reader: OptionsReader) -
     serves = "redirect" not in entry and "block" not in entry
     if "fastcgi" not in entry and serves and server.get("fastcgi") not in (None, True, False):
         entry["fastcgi"] = True
-    if all(not isinstance(v, CommentedMap | CommentedSeq) for v in entry.values()):
-        entry.fa.set_flow_style()
-    return entry
+    if all(not isinstance(v, dict | list) for v in entry.values()):
+        return Flow(entry)
+    return CommentedMap(entry)
 
 
 def _server_losses(m: Merged, reader: OptionsReader, outline: Outline) -> None:

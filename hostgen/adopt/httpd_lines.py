@@ -22,11 +22,47 @@ _BLOCKS = ("server", "location")
 
 
 @dataclass
-class Outline:
-    path: str
+class Lines:
     owner: dict[int, int] = field(default_factory=dict)   # line -> line of its block (0: top)
     words: dict[int, str] = field(default_factory=dict)   # line -> its code, blanks squeezed
     children: dict[int, list[int]] = field(default_factory=dict)   # block line -> its lines
+
+
+class Outline:
+    """The lines of one file, scanned when first asked (an import of a file without comments
+    or losses never needs them)."""
+
+    def __init__(self, text: str, path: str) -> None:
+        self.path = path
+        self._text = text
+        self._lines: Lines | None = None
+
+    def top_line(self, word: str) -> int | None:
+        """The line of the first statement that starts with `word` at the start of a line
+        outside any block, without scanning the file when no line starts with it."""
+        pattern = re.compile(rf"^[ \t]*{re.escape(word)}\b", re.MULTILINE)
+        if pattern.search(self._text) is None:
+            return None
+        return next((n for n, w in self.words.items()
+                     if self.owner[n] == 0 and w.startswith(word)), None)
+
+    @property
+    def lines(self) -> Lines:
+        if self._lines is None:
+            self._lines = _scan(self._text)
+        return self._lines
+
+    @property
+    def owner(self) -> dict[int, int]:
+        return self.lines.owner
+
+    @property
+    def words(self) -> dict[int, str]:
+        return self.lines.words
+
+    @property
+    def children(self) -> dict[int, list[int]]:
+        return self.lines.children
 
     def find(self, block: int, *starts: str) -> int:
         """The first line directly in the block at line `block` that starts with one of
@@ -41,7 +77,11 @@ class Outline:
 
 
 def outline(text: str, path: str) -> Outline:
-    result = Outline(path)
+    return Outline(text, path)
+
+
+def _scan(text: str) -> Lines:
+    result = Lines()
     stack: list[int] = [0]
     for number, raw in enumerate(text.split("\n"), start=1):
         code = split_comment(raw, '"')[0]

@@ -92,9 +92,9 @@ class OptionsReader:
         line = self.outline.find(block, *WORDS.get(key, (key,)))
         self.losses.append(Loss(self.outline.path, line, message))
 
-    def keys(self, options: Options, block: int, *, server: bool) -> CommentedMap:
+    def keys(self, options: Options, block: int, *, server: bool) -> dict[str, Any]:
         """The site.yaml keys of one block's options (redirect/status/block/pass included)."""
-        out = CommentedMap()
+        out: dict[str, Any] = {}
         where = "a server" if server else "a location"
         for key in ("root", "index", "auto_index"):
             value = getattr(options, key)
@@ -131,7 +131,7 @@ class OptionsReader:
                       "key yet; left out")
         return out
 
-    def _block(self, action: BlockAction | None, block: int, out: CommentedMap, *,
+    def _block(self, action: BlockAction | None, block: int, out: dict[str, Any], *,
                server: bool) -> None:
         if action is None:
             return
@@ -151,7 +151,7 @@ class OptionsReader:
         else:   # another status: httpd ignores a URI there (httpd-conf.md 2.4.8)
             out["block"] = action.code
 
-    def _fastcgi(self, fastcgi: FastcgiOptions, block: int, out: CommentedMap) -> None:
+    def _fastcgi(self, fastcgi: FastcgiOptions, block: int, out: dict[str, Any]) -> None:
         if fastcgi.enabled is None:
             return
         if fastcgi.enabled is False:

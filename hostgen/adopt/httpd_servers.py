@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from hostgen.live.httpd import HttpdConfig, Listen, Location, Server, to_semantic
+from hostgen.live.httpd import HttpdConfig, Location, Server
 
 HTTPS_REDIRECTS = frozenset({"https://$SERVER_NAME$REQUEST_URI",
                              "https://$HTTP_HOST$REQUEST_URI"})
@@ -139,13 +139,16 @@ def acme_root(config: HttpdConfig) -> str | None:
 
 
 def _content(d: Draft) -> object:
-    """What a block serves, whatever it listens on (for pairing a port-80 and a TLS block)."""
+    """What a block serves, whatever it listens on (for pairing a port-80 and a TLS block):
+    everything but its listeners, TLS and HSTS (sent on TLS only), positions left out."""
     b = d.block
-    bare = replace(b, listens=(Listen(address="", port="", tls=False, path="", line=0),),
-                   tls=None, hsts=None, locations=d.locations, name="", aliases=())
-    data = to_semantic(HttpdConfig(servers=(bare,), path=""))["servers"]
-    assert isinstance(data, dict)
-    return next(iter(data.values()))
+
+    def bare(group: object) -> object:
+        return None if group is None else replace(group, path="", line=0)  # type: ignore[type-var]
+
+    return (b.options, bare(b.connection), bare(b.tcp), b.errdocs, b.banner, b.global_errdocs,
+            b.global_no_banner,
+            tuple((loc.pattern, loc.match, loc.found, loc.options) for loc in d.locations))
 
 
 def merge(drafts: list[Draft]) -> list[Merged]:
