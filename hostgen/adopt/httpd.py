@@ -27,6 +27,7 @@ from hostgen.adopt.httpd_servers import (
     Draft,
     Merged,
     acme_root,
+    default_changes,
     draft,
     merge,
 )
@@ -89,6 +90,11 @@ def adopt_httpd(config: HttpdConfig, outline: Outline, materials: Materials, *,
             continue
         drafts.append(draft(block, acme))
     merged = merge(drafts)
+    for block, listener in default_changes(drafts, merged):
+        losses.append(Loss(block.path, block.line, f'server "{block.name}" is no longer the '
+                           f"first on {listener} (the default for requests naming no server "
+                           "there): site.yaml writes each server's blocks together, in the "
+                           "order of its first block"))
     material_of = {id(m): _material(m, materials) for m in merged}
     addresses = Counter(m.main.address for m in merged if m.main.address is not None)
     used = Counter(name for name in material_of.values() if name is not None)

@@ -190,3 +190,25 @@ def _pairs(first: Merged, second: Draft) -> bool:
 def _http(merged: Merged) -> str:
     plain = merged.plain_block
     return "redirect" if plain is not None and plain.redirect_line is not None else "serve"
+
+
+def default_changes(drafts: list[Draft], merged: list[Merged]) -> list[tuple[Server, str]]:
+    """(block, listener) for each listener whose first server (httpd's default for a request
+    that names no server of it, httpd-conf.md 3.3) is another once merged servers are written
+    in the order of their first block (names are unique on a listener, so that is the only
+    order that matters there)."""
+    before: dict[str, Server] = {}
+    for d in drafts:
+        for listen in d.block.listens:
+            before.setdefault(_key(listen.address, listen.port, listen.tls), d.block)
+    after: dict[str, Server] = {}
+    for m in merged:
+        for d in m.blocks:
+            for listen in d.block.listens:
+                after.setdefault(_key(listen.address, listen.port, listen.tls), d.block)
+    return [(block, key) for key, block in before.items()
+            if after.get(key) is not None and after[key].name != block.name]
+
+
+def _key(address: str, port: str, tls: bool) -> str:
+    return f"{address} {'tls ' if tls else ''}port {port}"
