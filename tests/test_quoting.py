@@ -168,3 +168,58 @@ def test_scoped_nameserver_is_written_as_asr_reads_it() -> None:
     assert problems == []
     text = render(site)["resolv.conf"].text
     assert live_resolvconf.parse(text).nameservers == ("::1", "fe80::1%em0")
+
+
+def _grammar_site(value: str) -> dict[str, Any]:
+    """Every string key of the whole-grammar model that reaches httpd.conf as a quoted string."""
+    return {
+        "host": {"name": "a.example.org", "openbsd": "7.9"},
+        "tls": {"web": {"certificate": "/etc/c", "key": "/etc/k"}},
+        "httpd": {
+            "chroot": "/c" + value, "logdir": "/l" + value, "errdocs": "/e" + value,
+            "servers": [{
+                "match": "m" + value,
+                "aliases": [{"match": "a" + value}],
+                "listen": "192.0.2.1", "http": "off",
+                "tls": {"material": "web", "ciphers": "c" + value, "dhe": "d" + value,
+                        "ecdhe": "e" + value, "ocsp": "/o" + value,
+                        "client_ca": {"file": "/f" + value, "crl": "/r" + value}},
+                "rewrite": "/w" + value, "errdocs": "/x" + value,
+                "locations": [{"path": "/p", "rewrite": "/v" + value}],
+            }],
+        },
+    }
+
+
+@settings(max_examples=300)
+@given(NASTY)
+def test_whole_grammar_strings_round_trip_or_are_refused(value: str) -> None:
+    _grammar_round_trip(value)
+
+
+def _grammar_round_trip(value: str) -> None:
+    site, problems = _validate(_grammar_site(value))
+    errors = [p for p in problems if p.level == "error"]
+    if site is None or errors:
+        assert errors, "a refused value must say why"
+        assert all(p.loc[:1] == ("httpd",) for p in errors), errors
+        return
+    config = live_httpd.parse(render(site)["httpd.conf"].text, "httpd.conf", version="7.9")
+    assert (config.chroot, config.logdir, config.errdocs) == ("/c" + value, "/l" + value,
+                                                             "/e" + value)
+    (server,) = config.servers
+    assert (server.name, server.match) == ("m" + value, True)
+    assert [(a.name, a.match) for a in server.aliases] == [("a" + value, True)]
+    tls = server.tls
+    assert tls is not None
+    assert (tls.ciphers, tls.dhe, tls.ecdhe, tls.ocsp, tls.client_ca, tls.crl) == (
+        "c" + value, "d" + value, "e" + value, "/o" + value, "/f" + value, "/r" + value)
+    assert (server.options.rewrite, server.errdocs) == ("/w" + value, "/x" + value)
+    assert server.locations[0].options.rewrite == "/v" + value
+
+
+@pytest.mark.parametrize("value", ['say "hi" } { # $SERVER_NAME ;,', "é"])
+def test_hostile_whole_grammar_values_are_accepted_and_round_trip(value: str) -> None:
+    site, problems = _validate(_grammar_site(value))
+    assert site is not None and not [p for p in problems if p.level == "error"], problems
+    _grammar_round_trip(value)

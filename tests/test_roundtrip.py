@@ -178,12 +178,13 @@ def test_every_rendered_file_reads_back_with_its_meaning(data: dict[str, Any]) -
 def _check_httpd(site: Site, parsed: dict[str, Any]) -> None:
     assert site.httpd is not None
     servers = list(parsed["httpd.conf"]["servers"].values())
-    blocks = layout.blocks(site.httpd)
+    release = site.host.openbsd
+    blocks = layout.blocks(site.httpd, release)
     assert len(servers) == len(blocks)
     for block in blocks:
-        port = f":{block.port}{' tls' if block.tls else ''}"
+        ports = sorted(f":{x.port}{' tls' if x.tls else ''}" for x in block.listens)
         found = [s for s in servers if s["name"] == block.server.name
-                 and all(listen.endswith(port) for listen in s["listens"])]
+                 and sorted(listen[listen.rindex(":"):] for listen in s["listens"]) == ports]
         assert len(found) == 1, block
         got = found[0]
         assert got.get("aliases", []) == sorted(block.server.aliases)
@@ -206,7 +207,7 @@ def _check_httpd(site: Site, parsed: dict[str, Any]) -> None:
                                                     "uri": loc.redirect}
             if loc.root is not None:
                 assert read["options"]["root"] == loc.root
-    for name, material_name in layout.fragments(site.httpd).items():
+    for name, material_name in layout.fragments(site.httpd, release).items():
         fragment, material = parsed[name], site.tls[material_name]
         assert fragment["tls"] == {"certificate": material.certificate, "key": material.key}
         assert [listen.endswith(":443 tls") for listen in fragment["listens"]] == [True]

@@ -128,7 +128,7 @@ def _loops(site: Site, httpd: Httpd) -> list[Problem]:
         table = site_table(site)
     except HostgenError:
         return []  # a site that does not render has errors of its own
-    layout = blocks(httpd)
+    layout = blocks(httpd, site.host.openbsd)
     if len(layout) != len(table.config.servers):
         return []
     seen: set[Loc] = set()
@@ -165,7 +165,7 @@ def _redirect_loc(block: Block, conf: Conf, httpd: Httpd) -> Loc | None:
     server: Loc = ("httpd", "servers", block.index)
     if conf.location is None:
         return None if block.https_redirect else (*server, "redirect")
-    acme = 1 if block.port == 80 and httpd.acme is not None else 0
+    acme = 1 if block.acme else 0
     if conf.number < acme:
         return None
     location = block.server.locations[conf.number - acme]

@@ -40,6 +40,14 @@ def httpd_word(value: object) -> str:
     return httpd_quote(text)
 
 
+def httpd_mime(value: object) -> str:
+    """`TYPE/SUBTYPE` of `default type` and `types` lines: two words (httpd-conf.md 2.3)."""
+    kind, _, sub = str(value).partition("/")
+    if not kind or not sub:
+        raise UnsafeValue(f"cannot write {value!r} as a media type")
+    return f"{httpd_word(kind)}/{httpd_word(sub)}"
+
+
 def shell_arg(value: object) -> str:
     """An argument in rc.conf.local's `spamd_flags=` line: cut at `#` by rc.subr, then split by
     /bin/sh (spamd.md 6.2). Words with blanks are double-quoted; metacharacters are refused."""
@@ -70,6 +78,7 @@ def resolv_value(value: object) -> str:
 FILTERS = {
     "q": httpd_quote,
     "word": httpd_word,
+    "mime": httpd_mime,
     "sh": shell_arg,
     "plain": plain_value,
     "resolv": resolv_value,

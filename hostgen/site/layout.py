@@ -1,58 +1,115 @@
 """How site.yaml's servers become httpd `server` blocks (shared by the rules and the renderer).
 
-A server with TLS becomes a TLS block (port 443) and, unless `http: off`, a port-80 block that
+A server with TLS listens on port 443 with TLS and, unless `http: off`, on port 80 where it
 either serves the same content (`http: serve`) or answers every request with a 301 to https
-(`http: redirect`). Two blocks rather than one block with two listeners, because mixing TLS and
-plain listeners in one block is only accepted since OpenBSD 6.9/7.0 (httpd-conf.md 5.3) and
-hostgen targets 5.7 onwards. A TLS block whose listener is `httpd.listen` takes its `listen` and
-`tls` lines from an include fragment (`httpd.tls`, or `httpd.NAME.tls` for other material);
-a server with its own `listen` gets them inline.
+(`http: redirect`). The redirect is a block of its own (its content differs). Served twice, the
+content is written as two blocks, one per port, because mixing TLS and plain listeners in one
+block is only accepted since OpenBSD 6.9/7.0 (httpd-conf.md 5.3) and hostgen targets 5.7
+onwards. A TLS listener on `httpd.listen` port 443 takes its `listen` and `tls` lines from an
+include fragment (`httpd.tls`, or `httpd.NAME.tls` for other material); a server with its own
+`listen` gets them inline.
+
+A server whose `listen` is a list has exactly those listeners: one block, or one per kind
+(plain, TLS) for a release that cannot mix them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hostgen.site.model import Fastcgi, Httpd, Location, Server
+from hostgen.site.model import Fastcgi, Httpd, Listener, Location, Server, TlsOptions
+from hostgen.site.versions import requirement
 
 HTTP_PORT = 80
 HTTPS_PORT = 443
+SYSTEM_TYPES = "/usr/share/misc/mime.types"   # what `types: {system: true}` includes
+
+
+@dataclass(frozen=True)
+class Listen:
+    """One `listen on ADDRESS [tls] port PORT` of a block."""
+
+    address: str
+    port: int
+    tls: bool
 
 
 @dataclass(frozen=True)
 class Block:
     index: int                 # position of the server in httpd.servers
     server: Server
-    address: str
-    port: int
-    tls: str | None            # TLS material name, None for plain HTTP
-    fragment: str | None       # include file (relative to /etc) holding listen + tls lines
+    listens: tuple[Listen, ...]
+    tls: str | None            # TLS material name, None when no listener has TLS
+    fragment: str | None       # include file (relative to /etc) holding the TLS listen + tls lines
     https_redirect: bool       # the port-80 block of an `http: redirect` server
+    acme: bool                 # the ACME challenge location comes first (plain port 80)
+
+    @property
+    def serves(self) -> bool:
+        """Whether the block holds the server's content (not only its https redirect)."""
+        return not self.https_redirect
 
 
 def material_of(server: Server, httpd: Httpd) -> str | None:
+    """The TLS material a server presents, None for plain HTTP only."""
     if server.tls is False:
         return None
     if isinstance(server.tls, str):
         return server.tls
+    if isinstance(server.tls, TlsOptions) and server.tls.material is not None:
+        return server.tls.material
+    if isinstance(server.listen, list) and not any(item.tls for item in server.listen):
+        return None
     return httpd.tls
+
+
+def tls_options(server: Server) -> TlsOptions | None:
+    return server.tls if isinstance(server.tls, TlsOptions) else None
+
+
+def http_of(server: Server) -> str:
+    return server.http or "serve"
 
 
 def fragment_name(material: str, httpd: Httpd) -> str:
     return "httpd.tls" if material == httpd.tls else f"httpd.{material}.tls"
 
 
-def blocks(httpd: Httpd) -> list[Block]:
+def mixes(release: str) -> bool:
+    """Whether one server block may hold plain and TLS listeners (httpd-conf.md 5.3)."""
+    return requirement("listen_mixed", release) is None
+
+
+def listen_of(item: Listener) -> Listen:
+    return Listen(item.address, item.port or (HTTPS_PORT if item.tls else HTTP_PORT), item.tls)
+
+
+def blocks(httpd: Httpd, release: str) -> list[Block]:
     result: list[Block] = []
+    acme = httpd.acme is not None
     for index, server in enumerate(httpd.servers):
-        address = server.listen or httpd.listen
         material = material_of(server, httpd)
-        if material is None or server.http != "off":
-            redirect = material is not None and server.http == "redirect"
-            result.append(Block(index, server, address, HTTP_PORT, None, None, redirect))
+        if isinstance(server.listen, list):
+            listens = [listen_of(item) for item in server.listen]
+            kinds = [listens] if mixes(release) else [
+                [x for x in listens if not x.tls], [x for x in listens if x.tls]]
+            for group in kinds:
+                if group:
+                    has_tls = any(x.tls for x in group)
+                    plain80 = any(not x.tls and x.port == HTTP_PORT for x in group)
+                    result.append(Block(index, server, tuple(group),
+                                        material if has_tls else None, None, False,
+                                        acme and plain80))
+            continue
+        address = server.listen or httpd.listen
+        plain = Listen(address, HTTP_PORT, False)
+        if material is None or http_of(server) != "off":
+            redirect = material is not None and http_of(server) == "redirect"
+            result.append(Block(index, server, (plain,), None, None, redirect, acme))
         if material is not None:
             fragment = None if server.listen else fragment_name(material, httpd)
-            result.append(Block(index, server, address, HTTPS_PORT, material, fragment, False))
+            result.append(Block(index, server, (Listen(address, HTTPS_PORT, True),), material,
+                                fragment, False, False))
     return result
 
 
@@ -66,10 +123,17 @@ def by_server(all_blocks: list[Block]) -> list[tuple[Server, list[Block]]]:
     return grouped
 
 
-def fragments(httpd: Httpd) -> dict[str, str]:
+def fragments(httpd: Httpd, release: str) -> dict[str, str]:
     """Include file name -> TLS material, for every fragment some block includes (sorted)."""
-    used = {b.fragment: b.tls for b in blocks(httpd) if b.fragment and b.tls}
+    used = {b.fragment: b.tls for b in blocks(httpd, release) if b.fragment and b.tls}
     return {name: str(used[name]) for name in sorted(used)}
+
+
+def names(server: Server) -> list[tuple[str, bool]]:
+    """(text, is a pattern) of the server's name and each alias, in order."""
+    first = (server.match, True) if server.match is not None else (server.name or "", False)
+    return [first] + [(a, False) if isinstance(a, str) else (a.match, True)
+                      for a in server.aliases]
 
 
 def fastcgi_of(location: Location | None, server: Server,

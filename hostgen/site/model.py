@@ -7,55 +7,49 @@ the YAML keys; unknown keys are errors (`extra="forbid"`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
+from pydantic import BeforeValidator, Field, Tag
 
+from hostgen.site.model_base import Model, is_, one_of
+from hostgen.site.model_httpd import (
+    AliasMatch,
+    Authenticate,
+    ClientCa,
+    Connection,
+    Fastcgi,
+    FastcgiTcp,
+    Httpd,
+    Listener,
+    Location,
+    Log,
+    Server,
+    Tcp,
+    TlsOptions,
+    TypeEntry,
+    Types,
+)
 from hostgen.site.types import (
     AbsPath,
     Domain,
-    HostName,
     IPAddress,
     IPv4Address,
-    ListenAddress,
     MaterialName,
     NonEmpty,
     Port,
     PositiveInt,
     ShellPath,
     ShellWord,
-    Text,
     fail,
 )
 from hostgen.site.versions import NEWEST, RELEASES
 
-
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-def one_of(expected: str, **tests: Callable[[Any], bool]) -> Discriminator:
-    """Validate a union with exactly one member, the first whose test accepts the value, so a
-    bad value gives one clear error ("expected ...") instead of one error per member. Each
-    member of the union is tagged with the name of its test."""
-
-    def pick(value: Any) -> str | None:
-        return next((tag for tag, test in tests.items() if test(value)), None)
-
-    return Discriminator(pick, custom_error_type="hostgen", custom_error_message=expected)
-
-
-def _is(kind: type) -> Callable[[Any], bool]:
-    return lambda value: type(value) is kind
-
-
-def _is_false(value: Any) -> bool:
-    return value is False
-
-
-def _is_true(value: Any) -> bool:
-    return value is True
+__all__ = [
+    "AliasMatch", "Authenticate", "ClientCa", "Connection", "Dkimproxy", "Expectation",
+    "Fastcgi", "FastcgiTcp", "Greylist", "Host", "Httpd", "Listener", "Location", "Log",
+    "Model", "Mta", "Resolver", "Server", "Site", "Spamd", "Tcp", "TlsMaterial", "TlsOptions",
+    "TypeEntry", "Types", "one_of",
+]
 
 
 def _release(value: Any) -> Any:
@@ -83,151 +77,11 @@ class Resolver(Model):
     options: list[str] | None = None
 
 
-# ---- TLS material and FastCGI responders -------------------------------------------------
+# ---- TLS material (httpd, spamd and the MTA name it) -----------------------------------
 
 class TlsMaterial(Model):
     certificate: AbsPath
     key: AbsPath
-
-
-class Fastcgi(Model):
-    socket: AbsPath | None = None
-    param: dict[str, Text] = {}
-    strip: Annotated[int, Field(ge=0, le=2147483647)] | None = None
-
-
-FastcgiRef = Annotated[
-    Annotated[MaterialName, Tag("name")]
-    | Annotated[Literal[False], Tag("off")]
-    | Annotated[Literal[True], Tag("on")]
-    | Annotated[Fastcgi, Tag("inline")],
-    one_of(
-        "expected a responder name from fastcgi:, true, false, or {socket, param, strip}",
-        name=_is(str), off=_is_false, on=_is_true, inline=_is(dict),
-    ),
-]
-
-# ---- httpd --------------------------------------------------------------------------------
-
-RedirectStatus = Literal[301, 302, 303, 307, 308]
-
-
-class Hsts(Model):
-    max_age: Annotated[int, Field(ge=0, le=2147483647)] | None = None
-    subdomains: bool = False
-    preload: bool = False
-
-
-class Log(Model):
-    access: Text | None = None
-    error: Text | None = None
-    style: Literal["common", "combined", "connection", "forwarded"] | None = None
-    syslog: bool | None = None
-
-
-class Authenticate(Model):
-    realm: Text | None = None
-    htpasswd: AbsPath
-
-
-LogRef = Annotated[
-    Annotated[Literal[False], Tag("off")]
-    | Annotated[Log, Tag("on")],
-    one_of(
-        "expected false (no log) or {access, error, style, syslog}",
-        off=_is_false, on=_is(dict),
-    ),
-]
-AuthRef = Annotated[
-    Annotated[Literal[False], Tag("off")]
-    | Annotated[Authenticate, Tag("on")],
-    one_of(
-        "expected false (no authenticate) or {realm, htpasswd}",
-        off=_is_false, on=_is(dict),
-    ),
-]
-HstsRef = Annotated[
-    Annotated[bool, Tag("flag")]
-    | Annotated[Hsts, Tag("spec")],
-    one_of(
-        "expected true, false or {max_age, subdomains, preload}",
-        flag=_is(bool), spec=_is(dict),
-    ),
-]
-IndexRef = Annotated[
-    Annotated[NonEmpty, Tag("name")]
-    | Annotated[Literal[False], Tag("off")],
-    one_of(
-        'expected a file name such as "index.html", or false (no index)',
-        name=_is(str), off=_is_false,
-    ),
-]
-BlockRef = Annotated[
-    Annotated[Literal[True], Tag("flag")]
-    | Annotated[int, Tag("status")]
-    | Annotated[Literal["drop"], Tag("drop")],
-    one_of(
-        'expected true (403), an HTTP status such as 410, or "drop"',
-        flag=_is_true, status=_is(int), drop=lambda v: v == "drop",
-    ),
-]
-TlsRef = Annotated[
-    Annotated[MaterialName, Tag("name")]
-    | Annotated[Literal[False], Tag("off")],
-    one_of(
-        "expected a TLS material name from tls:, or false (plain HTTP only)",
-        name=_is(str), off=_is_false,
-    ),
-]
-MimeType = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9.+_-]{0,62}/"
-                                        r"[A-Za-z0-9][A-Za-z0-9.+_-]{0,62}$")]
-
-
-class Location(Model):
-    path: NonEmpty | None = None
-    match: NonEmpty | None = None
-    found: bool | None = None
-    redirect: NonEmpty | None = None
-    status: RedirectStatus | None = None
-    block: BlockRef | None = None
-    pass_: bool | None = Field(default=None, alias="pass")
-    root: AbsPath | None = None
-    index: IndexRef | None = None
-    auto_index: bool | None = None
-    fastcgi: FastcgiRef | None = None
-    rewrite: NonEmpty | None = None
-    strip: Annotated[int, Field(ge=0, le=2147483647)] | None = None
-    authenticate: AuthRef | None = None
-    log: LogRef | None = None
-    gzip_static: bool | None = None
-    default_type: MimeType | None = None
-    silence: list[NonEmpty] = []   # lint rules not to report for this location
-
-
-class Server(Model):
-    name: HostName
-    aliases: list[HostName] = []
-    listen: ListenAddress | None = None
-    http: Literal["serve", "redirect", "off"] = "serve"
-    tls: TlsRef | None = None
-    root: AbsPath | None = None
-    index: IndexRef | None = None
-    auto_index: bool | None = None
-    fastcgi: FastcgiRef | None = None
-    redirect: NonEmpty | None = None
-    status: RedirectStatus | None = None
-    hsts: HstsRef | None = None
-    log: LogRef | None = None
-    authenticate: AuthRef | None = None
-    locations: list[Location] = []
-
-
-class Httpd(Model):
-    listen: ListenAddress = "egress"
-    tls: MaterialName | None = None
-    prefork: Annotated[int, Field(ge=1, le=32)] | None = None
-    acme: AbsPath | None = None   # port-80 redirect blocks still serve ACME challenges from here
-    servers: Annotated[list[Server], Field(min_length=1)]
 
 
 # ---- mail --------------------------------------------------------------------------------
@@ -279,7 +133,7 @@ ExpectStatus = Annotated[
     | Annotated[Literal["drop"], Tag("drop")],
     one_of(
         'expected an HTTP status such as 301, or "drop"',
-        status=_is(int), drop=lambda v: v == "drop",
+        status=is_(int), drop=lambda v: v == "drop",
     ),
 ]
 

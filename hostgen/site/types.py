@@ -113,6 +113,19 @@ def _listen(value: str) -> str:
     return value
 
 
+def _fastcgi_host(value: str) -> str:
+    # httpd-conf.md 2.4.6: `socket tcp HOST`, resolved with getaddrinfo when httpd loads.
+    try:
+        ipaddress.ip_address(value)
+        return value
+    except ValueError:
+        pass
+    label = r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)"
+    if not re.fullmatch(rf"{label}(\.{label})*\.?", value) or len(value) > 253:
+        raise fail(f'expected a host name or IP address such as "127.0.0.1", got "{value}"')
+    return value
+
+
 Text = Annotated[str, AfterValidator(_httpd_text)]
 NonEmpty = Annotated[str, AfterValidator(_nonempty), AfterValidator(_httpd_text)]
 AbsPath = Annotated[str, AfterValidator(_httpd_text), AfterValidator(_abs_path)]
@@ -126,4 +139,10 @@ IPAddress = Annotated[str, AfterValidator(_ip)]
 IPv4Address = Annotated[str, AfterValidator(_ipv4)]
 ListenAddress = Annotated[str, AfterValidator(_listen)]
 Port = Annotated[int, Field(ge=1, le=65535)]
+FastcgiHost = Annotated[str, AfterValidator(_fastcgi_host)]
+# httpd-conf.md 2.3: TYPE and SUBTYPE at most 63 bytes, a NAME at most 127; written as words
+MimeType = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9.+_-]{0,62}/"
+                                        r"[A-Za-z0-9][A-Za-z0-9.+_-]{0,62}$")]
+Extension = Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9.+_~-]{0,126}$")]
+Count = Annotated[int, Field(ge=0, le=2147483647)]
 PositiveInt = Annotated[int, Field(ge=1)]

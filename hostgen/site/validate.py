@@ -165,8 +165,10 @@ def _translate(error: Any, data: Any) -> Problem:
 
 def _pattern_message(loc: Loc, value: Any) -> str:
     last = loc[-1] if loc else ""
-    if last == "default_type":
+    if last in ("default_type", "type"):
         return f'expected a media type such as "text/plain", got {_describe(value)}'
+    if len(loc) > 1 and loc[-2] == "extensions":
+        return f'expected a file name extension such as "md", got {_describe(value)}'
     if last == "selector":
         return f"expected a DKIM selector (letters, digits, '.', '-', '_'), got {_describe(value)}"
     return f"unexpected form: {_describe(value)}"

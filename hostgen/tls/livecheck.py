@@ -20,6 +20,7 @@ from pathlib import Path
 
 from cryptography import x509
 
+from hostgen.site.layout import material_of
 from hostgen.site.model import Fastcgi, Server, Site
 from hostgen.site.problems import Level, Loc, Problem
 from hostgen.tls import tlsmaterial as tm
@@ -102,11 +103,7 @@ def used_materials(site: Site) -> list[str]:
 
 def server_material(site: Site, server: Server) -> str | None:
     """The material a server presents: its own `tls`, else `httpd.tls`; None for plain HTTP."""
-    if server.tls is False:
-        return None
-    if isinstance(server.tls, str):
-        return server.tls
-    return site.httpd.tls if site.httpd is not None else None
+    return material_of(server, site.httpd) if site.httpd is not None else None
 
 
 # -- certificates and keys -------------------------------------------------------------------
@@ -175,9 +172,15 @@ def server_names(site: Site) -> Iterator[tuple[Loc, str, str]]:
         if material is None:
             continue
         loc: Loc = ("httpd", "servers", index)
-        yield (*loc, "name"), server.name, material
+        if server.name is not None:
+            yield (*loc, "name"), server.name, material
+        elif server.match is not None:
+            yield (*loc, "match"), server.match, material
         for number, alias in enumerate(server.aliases):
-            yield (*loc, "aliases", number), alias, material
+            if isinstance(alias, str):
+                yield (*loc, "aliases", number), alias, material
+            else:
+                yield (*loc, "aliases", number, "match"), alias.match, material
 
 
 def _coverage(site: Site, loaded: dict[str, LoadedMaterial]) -> list[Problem]:
@@ -188,7 +191,11 @@ def _coverage(site: Site, loaded: dict[str, LoadedMaterial]) -> list[Problem]:
             continue  # unknown material or unreadable certificate: reported already
         names = tm.names(entry.cert)
         path = site.tls[material].certificate
-        if GLOB & set(name):
+        if loc[-1] == "match":
+            # a `match` name is a pattern (httpd-conf.md 4): no certificate name is one
+            message = f'cannot tell whether the certificate covers the pattern "{name}"'
+            problems.append(Problem(loc, f"{path}: {message}", level="warning"))
+        elif GLOB & set(name):
             # httpd server names are glob patterns (httpd-conf.md 2.4.1); a pattern is covered
             # only by the same wildcard name, which a client applies to one label.
             if name.lower().rstrip(".") in names:
@@ -281,12 +288,14 @@ def _socket_of(site: Site, loc: Loc, ref: object) -> tuple[Loc, str] | None:
         return loc, SLOWCGI_SOCKET
     if isinstance(ref, str):
         responder = site.fastcgi.get(ref)
-        if responder is None:
-            return None  # unknown responder: the static rules report it
+        if responder is None or responder.tcp is not None:
+            return None  # unknown responder (the static rules report it), or a TCP one
         if responder.socket is None:
             return loc, SLOWCGI_SOCKET
         return ("fastcgi", ref, "socket"), responder.socket
     if isinstance(ref, Fastcgi):
+        if ref.tcp is not None:
+            return None  # a TCP responder has no file to look at
         if ref.socket is None:
             return loc, SLOWCGI_SOCKET
         return (*loc, "socket"), ref.socket

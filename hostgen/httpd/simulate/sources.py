@@ -20,7 +20,7 @@ from hostgen.httpd.simulate.table import Entry, Table, build_table
 from hostgen.live.httpd import parse
 from hostgen.live.httpd_ast import HttpdConfig
 from hostgen.render.outputs import render
-from hostgen.site.layout import Block, blocks
+from hostgen.site.layout import SYSTEM_TYPES, Block, blocks
 from hostgen.site.load import LoadedSite
 from hostgen.site.model import Site
 from hostgen.site.problems import Loc
@@ -57,8 +57,7 @@ class SiteSource:
             return None
         block = self.blocks[entry.block]
         server: Loc = ("httpd", "servers", block.index)
-        acme = 1 if block.port == 80 and self.loaded.site.httpd and \
-            self.loaded.site.httpd.acme is not None else 0
+        acme = 1 if block.acme else 0
         if conf.location is None:
             return (*server, "http") if block.https_redirect else server
         if conf.number < acme:
@@ -94,12 +93,28 @@ def rendered_config(site: Site) -> HttpdConfig:
 
     def read_include(name: str) -> str:
         output = outputs.get(name.removeprefix("/etc/"))
-        if output is None:
-            raise OSError(f"{name} is not rendered")
-        return output.text
+        if output is not None:
+            return output.text
+        if name == SYSTEM_TYPES:
+            return SYSTEM_TYPES_STAND_IN
+        raise OSError(f"{name} is not rendered")
 
     return parse(outputs["httpd.conf"].text, "httpd.conf", read_include=read_include)
 
+
+#: `types: {system: true}` includes the host's own list, which is not here: the simulator reads
+#: httpd's built-in table in its place (httpd-conf.md 2.3), so only the media types of files
+#: the site does not list itself can differ from the host's.
+SYSTEM_TYPES_STAND_IN = """\
+text/css css
+text/html html
+text/plain txt
+image/gif gif
+image/jpeg jpeg jpg
+image/png png
+image/svg+xml svg
+application/javascript js
+"""
 
 _CACHE: list[tuple[Site, Table]] = []
 
@@ -118,7 +133,7 @@ def site_table(site: Site) -> Table:
 def from_site(loaded: LoadedSite) -> SiteSource:
     table = site_table(loaded.site)
     assert loaded.site.httpd is not None
-    mapped = blocks(loaded.site.httpd)
+    mapped = blocks(loaded.site.httpd, loaded.site.host.openbsd)
     if len(mapped) != len(table.config.servers):
         mapped = []  # the template does not write one block per layout block: lines only
     return SiteSource(table, loaded, mapped)
