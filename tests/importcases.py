@@ -17,12 +17,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-from hostgen.adopt.etc import read_httpd
+from hostgen.adopt.etc import read_httpd, reader
 from hostgen.adopt.meaning import meaning
 from hostgen.cli import main
 from hostgen.host import semantic
 from hostgen.host.files import read_text
-from hostgen.host.liveview import include_reader
 from hostgen.live import httpd
 from hostgen.render.outputs import render
 from hostgen.site.load import load_site
@@ -56,7 +55,7 @@ def roundtrip(root: Path, site_path: Path) -> list[str]:
         after = None
         if "httpd.conf" in rendered:
             after = meaning(httpd.parse(rendered["httpd.conf"], "rendered/httpd.conf",
-                                        read_include=include_reader(root, rendered)))
+                                        read_include=reader(root, rendered)))
         lines += [f"httpd.conf: {line}" for line in differences(before, after)]
     for name in MAIL_FILES:
         live = read_text(root / name)

@@ -36,9 +36,9 @@ def test_round_trip_means_the_same(case: Path, tmp_path: Path) -> None:
         assert found == [] and stderr == ""
 
 
-def test_exact_cases_are_exact() -> None:
-    exact = {c.name for c in CASES if (c / "expected" / "exit").read_text() == "0\n"}
-    assert {"story", "acme-redirect", "shared-tls", "match-redirects"} <= exact
+def test_every_case_but_a_macro_in_a_word_is_exact() -> None:
+    lossy = {c.name for c in CASES if (c / "expected" / "exit").read_text() != "0\n"}
+    assert lossy == {"macro-addresses"}
 
 
 def test_the_story_host_imports_idiomatically(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ it: a statement that release does not know is httpd's error at its line (exit 2)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap
@@ -49,20 +50,36 @@ def host_path(root: Path, path: str) -> Path:
     return Path(path)
 
 
-def read_httpd(root: Path, release: str) -> tuple[httpd.HttpdConfig, str, str] | None:
-    """(config, text, path) of ROOT/httpd.conf, or None when there is none."""
-    path = root / "httpd.conf"
-    text = read_text(path)
-    if text is None:
-        return None
+def reader(root: Path, overrides: dict[str, str] | None = None,
+           included: list[str] | None = None) -> Callable[[str], str]:
+    """httpd's `include`, as the host reads it under ROOT (host_path); `overrides` are files
+    of /etc by name (rendered ones); `included` collects each file read."""
 
     def read_include(name: str) -> str:
+        if included is not None:
+            included.append(name)
+        if overrides and name.startswith(ETC) and name[len(ETC):] in overrides:
+            return overrides[name[len(ETC):]]
         found = read_text(host_path(root, name))
         if found is None and name == SYSTEM_TYPES:
             return ""   # the system's list: not the site's, and not in a copy of /etc
         if found is None:
             raise FileNotFoundError(2, "No such file or directory", name)
         return found
+
+    return read_include
+
+
+def read_httpd(root: Path, release: str) -> tuple[httpd.HttpdConfig, str, str, bool] | None:
+    """(config, text, path, whether it includes the system's mime.types) of ROOT/httpd.conf,
+    or None when there is none."""
+    path = root / "httpd.conf"
+    text = read_text(path)
+    if text is None:
+        return None
+
+    system: list[str] = []
+    read_include = reader(root, included=system)
 
     version = parser_release(release)
     try:
@@ -74,7 +91,7 @@ def read_httpd(root: Path, release: str) -> tuple[httpd.HttpdConfig, str, str] |
             raise exc from None
         raise LiveFileError(exc.path, exc.line, f"{exc.message} (OpenBSD {release}'s httpd "
                             "does not know this syntax)") from None
-    return config, text, str(path)
+    return config, text, str(path), SYSTEM_TYPES in system
 
 
 def macro_losses(text: str, lines: Outline) -> list[Loss]:
@@ -116,10 +133,10 @@ def adopt_root(root: Path, release: str | None = None) -> Adopted:
     read = read_httpd(root, target)
     sections = None
     if read is not None:
-        config, text, path = read
+        config, text, path, system_types = read
         lines = outline(text, path)
         httpd_comments = scan(text, '"')
-        sections = adopt_httpd(config, lines, materials,
+        sections = adopt_httpd(config, lines, materials, system_types=system_types,
                                comments=bool(httpd_comments[0] or httpd_comments[1]))
         losses += sections.losses + macro_losses(text, lines)
     rc_text = read_text(root / "rc.conf.local")

@@ -9,18 +9,18 @@ at its line, never dropped in silence.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from hostgen.adopt.comments import Homes
-from hostgen.adopt.emit import Flow
+from hostgen.adopt.httpd_globals import adopt_globals
 from hostgen.adopt.httpd_lines import Outline
 from hostgen.adopt.httpd_options import OptionsReader, Responders, slug, unique
+from hostgen.adopt.httpd_server import FRAGMENT as _FRAGMENT
+from hostgen.adopt.httpd_server import Layout, adopt_server
 from hostgen.adopt.httpd_servers import (
     DEFAULT_CERTIFICATE,
     DEFAULT_KEY,
@@ -34,7 +34,6 @@ from hostgen.adopt.httpd_servers import (
 from hostgen.adopt.result import Loss
 from hostgen.live.httpd import HttpdConfig, Location, Server
 
-_FRAGMENT = re.compile(r"/etc/httpd(?:\.([a-z0-9][a-z0-9_-]*))?\.tls")
 _DEFAULT_FRAGMENT = "/etc/httpd.tls"
 _CERT_SUFFIXES = (".pem", ".crt", ".cer", ".cert", ".fullchain", ".chain")
 #: The first words of a server statement -> the site.yaml keys it may have become (comments).
@@ -44,7 +43,15 @@ _STATEMENT_KEYS: dict[str, tuple[str, ...]] = {
     "authenticate": ("authenticate",), "no authenticate": ("authenticate",),
     "block": ("redirect", "block"), "hsts": ("hsts",), "alias": ("aliases",),
     "listen": ("listen", "http"), "tls": ("tls",), "include": ("tls",),
+    "connection": ("connection",), "tcp": ("tcp",), "errdocs": ("errdocs",),
+    "no errdocs": ("errdocs",), "banner": ("banner",), "no banner": ("banner",),
+    "request": ("rewrite", "strip"), "default": ("default_type",),
+    "gzip-static": ("gzip_static",), "no gzip-static": ("gzip_static",), "pass": ("pass",),
 }
+#: The first words of a global statement -> the key of httpd: it became.
+_GLOBAL_KEYS = {"chroot": "chroot", "logdir": "logdir", "prefork": "prefork",
+                "default": "default_type", "errdocs": "errdocs", "no": "banner",
+                "types": "types"}
 SERVER_INDENT, KEY_INDENT, LOCATION_INDENT = 4, 6, 8
 
 
@@ -76,18 +83,15 @@ class HttpdImport:
 
 
 def adopt_httpd(config: HttpdConfig, outline: Outline, materials: Materials, *,
-                comments: bool = True) -> HttpdImport:
+                comments: bool = True, system_types: bool = False) -> HttpdImport:
     """The sections of one httpd.conf; `comments`: whether it has any (else the homes of its
-    statements are not worked out)."""
+    statements are not worked out); `system_types`: whether it includes the system's
+    mime.types in `types`."""
     reader = OptionsReader(outline, Responders())
     losses = reader.losses
     acme = acme_root(config)
     drafts: list[Draft] = []
     for block in config.servers:
-        if block.match:
-            losses.append(Loss(block.path, block.line, f'server match "{block.name}" has no '
-                               "site.yaml key yet; left out"))
-            continue
         drafts.append(draft(block, acme))
     merged = merge(drafts)
     for block, listener in default_changes(drafts, merged):
@@ -114,13 +118,13 @@ def adopt_httpd(config: HttpdConfig, outline: Outline, materials: Materials, *,
         default_tls = used.most_common(1)[0][0] if used else None
     if default_tls is not None:
         httpd["tls"] = default_tls
-    _globals(config, outline, httpd, losses)
+    wide = adopt_globals(config, httpd, system_types)
     if acme is not None:
         httpd["acme"] = acme
     servers = CommentedSeq()
     for m in merged:
-        server = _server(m, material_of[id(m)], listen, default_tls, reader, outline,
-                         own_listen=bool(in_fragments))
+        layout = Layout(listen, default_tls, bool(in_fragments), wide)
+        server = adopt_server(m, material_of[id(m)], layout, reader)
         servers.append(server)
         for d in m.blocks if comments else ():
             homes.put(d.block.line, servers, len(servers) - 1, SERVER_INDENT)
@@ -135,149 +139,22 @@ def adopt_httpd(config: HttpdConfig, outline: Outline, materials: Materials, *,
         return homes.places.get(owner) if owner else None
 
     homes.fallback = fallback
+    if comments:
+        for line, owner in outline.owner.items():
+            key = _GLOBAL_KEYS.get(outline.words.get(line, "").split(" ", 1)[0])
+            if owner == 0 and key in httpd:
+                homes.put(line, httpd, key, 2)
     return HttpdImport(httpd, materials, reader.responders, losses, homes)
 
 
 def _material(m: Merged, materials: Materials) -> str | None:
-    if m.tls_block is None:
+    if not any(listen.tls for d in m.blocks for listen in d.block.listens):
         return None
-    tls = m.tls_block.block.tls
+    tls = m.main.block.tls
     certificate = (tls.certificate if tls else None) or DEFAULT_CERTIFICATE
     key = (tls.key if tls else None) or DEFAULT_KEY
     fragment = _FRAGMENT.fullmatch(tls.path) if tls is not None else None
     return materials.name_for(certificate, key, fragment.group(1) if fragment else None)
-
-
-def _globals(config: HttpdConfig, outline: Outline, httpd: CommentedMap,
-             losses: list[Loss]) -> None:
-    for option in config.globals:
-        if option.name == "prefork" and option.before_first_server:
-            if option.value != 3 and option.value == config.prefork:
-                httpd["prefork"] = option.value
-            continue
-        defaults = {"chroot": "/var/www", "logdir": "/var/www/logs"}
-        if defaults.get(option.name) == option.value and option.before_first_server:
-            continue
-        losses.append(Loss(option.path, option.line, f"global {option.name} has no site.yaml "
-                           "key yet; left out"))
-    line = outline.top_line("types")
-    if line is not None or config.types:
-        line = line or config.types[0].line
-        losses.append(Loss(outline.path, line, "types has no site.yaml key yet; left out "
-                           "(httpd then uses its built-in list)"))
-
-
-def _server(m: Merged, material: str | None, listen: str, default_tls: str | None,
-            reader: OptionsReader, outline: Outline, *, own_listen: bool) -> CommentedMap:
-    main = m.main
-    block = main.block
-    server = CommentedMap(name=block.name)
-    aliases = [a.name for a in block.aliases if not a.match]
-    for alias in block.aliases:
-        if alias.match:
-            reader.losses.append(Loss(alias.path, alias.line, f'alias match "{alias.name}" has '
-                                      "no site.yaml key yet; left out"))
-    if aliases:
-        server["aliases"] = _flow(CommentedSeq(aliases))
-    if main.address is None:
-        _listen_losses(block, reader.losses)
-    address = main.address or (block.listens[0].address if block.listens else listen)
-    inline = m.tls_block is not None and not any(
-        _FRAGMENT.fullmatch(x.path) for x in m.tls_block.block.listens)
-    if address != listen or (own_listen and inline):
-        server["listen"] = address
-    if material is not None and m.http != "serve":
-        server["http"] = m.http
-    if material is None and default_tls is not None:
-        server["tls"] = False
-    elif material is not None and material != default_tls:
-        server["tls"] = material
-    options = reader.keys(block.options, block.line, server=True)
-    server.update(options)
-    tls_block = m.tls_block.block if m.tls_block is not None else None
-    if tls_block is not None and tls_block.hsts is not None:
-        h = tls_block.hsts
-        hsts = CommentedMap()
-        if h.max_age is not None and h.max_age != 31536000:
-            hsts["max_age"] = h.max_age
-        if h.subdomains:
-            hsts["subdomains"] = True
-        if h.preload:
-            hsts["preload"] = True
-        server["hsts"] = _flow(hsts) if hsts else True
-    for key in ("log", "authenticate"):   # after hsts, as DESIGN.md lists them
-        if key in server:
-            server.move_to_end(key)
-    _server_losses(m, reader, outline)
-    locations = CommentedSeq()
-    for location in main.locations:
-        locations.append(_location(location, server, reader))
-    if locations:
-        server["locations"] = locations
-    return server
-
-
-def _location(location: Location, server: CommentedMap,
-              reader: OptionsReader) -> CommentedMap | Flow:
-    entry: dict[str, Any] = {"match" if location.match else "path": location.pattern}
-    if location.found is not None:
-        entry["found"] = location.found
-    entry.update(reader.keys(location.options, location.line, server=False))
-    # httpd gives a location only the server's FastCGI on/off, not its socket (2.6); hostgen
-    # writes the server's responder into a location that serves and says nothing, so say it
-    serves = "redirect" not in entry and "block" not in entry
-    if "fastcgi" not in entry and serves and server.get("fastcgi") not in (None, True, False):
-        entry["fastcgi"] = True
-    if all(not isinstance(v, dict | list) for v in entry.values()):
-        return Flow(entry)
-    return CommentedMap(entry)
-
-
-def _server_losses(m: Merged, reader: OptionsReader, outline: Outline) -> None:
-    losses = reader.losses
-    for d in m.blocks:
-        b = d.block
-        if b.connection is not None:
-            losses.append(Loss(b.connection.path, b.connection.line, "connection has no "
-                               "site.yaml key yet; left out"))
-        if b.tcp is not None:
-            losses.append(Loss(b.tcp.path, b.tcp.line, "tcp has no site.yaml key yet; left out"))
-        if b.errdocs is not None:
-            losses.append(Loss(outline.path, outline.find(b.line, "errdocs", "no errdocs"),
-                               "errdocs in a server has no site.yaml key yet; left out"))
-        if b.banner is not None:
-            losses.append(Loss(outline.path, outline.find(b.line, "banner", "no banner"),
-                               "banner in a server has no site.yaml key yet; left out"))
-        tls = b.tls
-        if tls is not None:
-            extra = [k for k in ("ciphers", "protocols", "dhe", "ecdhe", "ocsp", "client_ca",
-                                 "ticket_lifetime") if getattr(tls, k) is not None]
-            if extra:
-                losses.append(Loss(tls.path, tls.line, "tls " + ", ".join(
-                    k.replace("_", " ") for k in extra) + " has no site.yaml key yet; left out"))
-    plain = m.plain_block
-    if m.http == "redirect" and plain is not None:
-        log = plain.block.options.log
-        if log != type(log)():
-            losses.append(Loss(outline.path, outline.find(plain.block.line, "log", "no log"),
-                               "the log settings of the port-80 redirect block are not carried "
-                               "over (http: redirect logs as httpd does by default)"))
-
-
-def _listen_losses(block: Server, losses: list[Loss]) -> None:
-    first = block.listens[0] if block.listens else None
-    for listen in block.listens:
-        if listen is first and (listen.port, listen.tls) in (("80", False), ("443", True)):
-            continue
-        losses.append(Loss(listen.path, listen.line, f"listen on {listen.address}"
-                           f"{' tls' if listen.tls else ''} port {listen.port}: site.yaml cannot "
-                           "say this listener yet (a server listens on port 80, and 443 with "
-                           "TLS); left out"))
-
-
-def _flow(node: CommentedMap | CommentedSeq) -> CommentedMap | CommentedSeq:
-    node.fa.set_flow_style()
-    return node
 
 
 def _option_homes(homes: Homes, outline: Outline, block: Server, server: CommentedMap) -> None:

@@ -21,6 +21,7 @@ from hostgen.live.httpd import (
     BlockAction,
     FastcgiOptions,
     FastcgiTcp,
+    FastcgiUnix,
     LogOptions,
     Options,
 )
@@ -41,8 +42,6 @@ WORDS: dict[str, tuple[str, ...]] = {
     "default_type": ("default type",), "gzip_static": ("gzip-static", "no gzip-static"),
     "static_cache_control": ("static-cache-control", "no static-cache-control"),
 }
-#: Keys a server of site.yaml does not have yet (the model covers them in locations only).
-LOCATION_ONLY = frozenset({"rewrite", "strip", "default_type", "gzip_static"})
 
 
 @dataclass
@@ -53,11 +52,20 @@ class Responders:
     by_setting: dict[tuple[object, ...], str] = field(default_factory=dict)
     entries: dict[str, CommentedMap] = field(default_factory=dict)
 
-    def name_for(self, socket: str, params: tuple[tuple[str, str], ...], strip: int | None) -> str:
+    def name_for(self, socket: FastcgiUnix | FastcgiTcp,
+                 params: tuple[tuple[str, str], ...], strip: int | None) -> str:
         key = (socket, params, strip)
         if key not in self.by_setting:
-            name = unique(slug(PurePosixPath(socket).stem) or "fastcgi", self.entries)
-            entry = CommentedMap(socket=socket)
+            if isinstance(socket, FastcgiUnix):
+                stem = slug(PurePosixPath(socket.path).stem)
+                entry = CommentedMap(socket=socket.path)
+            else:
+                stem = slug(f"{socket.host}-{socket.port}")
+                tcp = CommentedMap(host=socket.host)
+                if socket.port != "9000":
+                    tcp["port"] = int(socket.port)
+                entry = CommentedMap(tcp=tcp)
+            name = unique(stem or "fastcgi", self.entries)
             if params:
                 entry["param"] = CommentedMap(params)
             if strip is not None:
@@ -95,30 +103,17 @@ class OptionsReader:
     def keys(self, options: Options, block: int, *, server: bool) -> dict[str, Any]:
         """The site.yaml keys of one block's options (redirect/status/block/pass included)."""
         out: dict[str, Any] = {}
-        where = "a server" if server else "a location"
         for key in ("root", "index", "auto_index"):
             value = getattr(options, key)
             if value is None or (server and SERVER_DEFAULTS.get(key) == value):
                 continue
             out[key] = value
-        self._block(options.block, block, out, server=server)
+        self._block(options.block, out)
         self._fastcgi(options.fastcgi, block, out)
-        if options.rewrite is not None:
-            if options.rewrite is False or server:
-                what = "request no rewrite" if options.rewrite is False else "request rewrite"
-                self.lose(block, "rewrite", f"{what} in {where} has no site.yaml key yet; "
-                          "left out")
-            else:
-                out["rewrite"] = options.rewrite
-        for key, value in (("strip", options.strip),
+        for key, value in (("rewrite", options.rewrite), ("strip", options.strip),
                            ("default_type", options.default_type and str(options.default_type)),
                            ("gzip_static", options.gzip_static)):
-            if value is None:
-                continue
-            if server:
-                self.lose(block, key, f"{WORDS[key][0]} in a server has no site.yaml key yet; "
-                          "left out")
-            else:
+            if value is not None:
                 out[key] = value
         auth = self._authenticate(options.authenticate, options.no_authenticate, block)
         if auth is not None:
@@ -131,17 +126,13 @@ class OptionsReader:
                       "key yet; left out")
         return out
 
-    def _block(self, action: BlockAction | None, block: int, out: dict[str, Any], *,
-               server: bool) -> None:
+    def _block(self, action: BlockAction | None, out: dict[str, Any]) -> None:
         if action is None:
             return
         if action.kind == "return" and action.uri is not None and action.code in REDIRECT_CODES:
             out["redirect"] = action.uri
             if action.code != 301:
                 out["status"] = action.code
-        elif server:
-            self.lose(block, "block", f"{_block_words(action)} for a whole server has no "
-                      "site.yaml key yet; left out")
         elif action.kind == "pass":
             out["pass"] = True
         elif action.kind == "drop":
@@ -160,13 +151,12 @@ class OptionsReader:
         if fastcgi.pass_chunked:
             self.lose(block, "fastcgi", "fastcgi pass chunked has no site.yaml key yet; left out")
         socket = fastcgi.socket
-        if isinstance(socket, FastcgiTcp):
-            self.lose(block, "fastcgi", "fastcgi socket tcp has no site.yaml key yet; the "
-                      "default socket is written instead")
-            socket = None
+        if isinstance(socket, FastcgiTcp) and not socket.port.isdigit():
+            self.lose(block, "fastcgi", f"fastcgi socket tcp port {socket.port}: site.yaml "
+                      "takes a port number; the default port 9000 is written instead")
+            socket = FastcgiTcp(socket.host)
         if socket is not None:
-            out["fastcgi"] = self.responders.name_for(socket.path, fastcgi.params,
-                                                      fastcgi.strip)
+            out["fastcgi"] = self.responders.name_for(socket, fastcgi.params, fastcgi.strip)
         elif fastcgi.params or fastcgi.strip is not None:
             inline = CommentedMap()
             if fastcgi.params:
@@ -203,9 +193,3 @@ class OptionsReader:
                 continue
             entry[key] = value
         return entry or None
-
-
-def _block_words(action: BlockAction) -> str:
-    if action.kind == "return":
-        return f"block return {action.code}"
-    return "pass" if action.kind == "pass" else f"block{' drop' if action.kind == 'drop' else ''}"

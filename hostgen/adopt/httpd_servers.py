@@ -141,14 +141,20 @@ def acme_root(config: HttpdConfig) -> str | None:
 def _content(d: Draft) -> object:
     """What a block serves, whatever it listens on (for pairing a port-80 and a TLS block):
     everything but its listeners, TLS and HSTS (sent on TLS only), positions left out."""
+    return (d.block.options, _wide(d),
+            tuple((loc.pattern, loc.match, loc.found, loc.options) for loc in d.locations))
+
+
+def _wide(d: Draft) -> object:
+    """The settings of a server block that are not options (connection, tcp, errdocs, banner),
+    positions left out."""
     b = d.block
 
     def bare(group: object) -> object:
         return None if group is None else replace(group, path="", line=0)  # type: ignore[type-var]
 
-    return (b.options, bare(b.connection), bare(b.tcp), b.errdocs, b.banner, b.global_errdocs,
-            b.global_no_banner,
-            tuple((loc.pattern, loc.match, loc.found, loc.options) for loc in d.locations))
+    return (bare(b.connection), bare(b.tcp), b.errdocs, b.banner, b.global_errdocs,
+            b.global_no_banner)
 
 
 def merge(drafts: list[Draft]) -> list[Merged]:
@@ -184,7 +190,9 @@ def _pairs(first: Merged, second: Draft) -> bool:
     plain = second if not second.tls else first.plain_block
     secure = second if second.tls else first.tls_block
     assert plain is not None and secure is not None
-    return plain.redirect_line is not None or _content(plain) == _content(secure)
+    if plain.redirect_line is not None:   # hostgen writes the server-wide settings there too
+        return _wide(plain) == _wide(secure)
+    return _content(plain) == _content(secure)
 
 
 def _http(merged: Merged) -> str:
