@@ -67,52 +67,105 @@ def locations(draw: st.DrawFn) -> dict[str, Any]:
                             ))):
             if draw(st.integers(0, 3)) == 0:
                 loc[key] = draw(values)
+        if len(loc) == 1 + ("found" in loc):   # httpd refuses an empty location
+            loc["root"] = draw(PATHS)
     return loc
 
 
+TLS_OPTIONS = st.fixed_dictionaries({}, optional={
+    "ciphers": st.just("secure"), "protocols": st.just("tlsv1.3"), "ecdhe": st.just("X25519"),
+    "ocsp": st.just("/etc/ssl/o.der"),
+    "client_ca": st.sampled_from([{"file": "/etc/ssl/ca.pem"},
+                                  {"file": "/etc/ssl/ca.pem", "crl": "/etc/ssl/c.crl",
+                                   "optional": True}]),
+    "ticket_lifetime": st.sampled_from(["default", False, 300])})
+LISTENERS = st.lists(st.fixed_dictionaries({"address": st.sampled_from(["127.0.0.1", "em0"])},
+                                           optional={"port": st.sampled_from([8080, 8443]),
+                                                     "tls": st.booleans()}),
+                     min_size=1, max_size=3, unique_by=lambda x: (x["address"], x.get("port"),
+                                                                  x.get("tls")))
+
+
 @st.composite
-def servers(draw: st.DrawFn, name: str, materials: list[str]) -> dict[str, Any]:
-    server: dict[str, Any] = {"name": name}
+def servers(draw: st.DrawFn, name: str, materials: list[str], release: str) -> dict[str, Any]:
+    server: dict[str, Any] = {"match": f"^{name}$"} if draw(st.integers(0, 6)) == 0 \
+        else {"name": name}
     if draw(st.integers(0, 3)) == 0:
-        server["aliases"] = [f"alias{draw(st.integers(0, 9))}.{name}"]
+        server["aliases"] = [f"alias{draw(st.integers(0, 9))}.{name}",
+                             *draw(st.sampled_from([[], [{"match": "^x%d$"}]]))]
     tls = draw(st.sampled_from([None, False, *materials]))
     if tls is not None:
         server["tls"] = tls
-    if draw(st.integers(0, 4)) == 0:
+    if tls is not False and draw(st.integers(0, 4)) == 0:
+        server["tls"] = {**draw(TLS_OPTIONS), **({"material": tls} if tls else {})}
+    listen_list = draw(st.integers(0, 5)) == 0
+    if listen_list:
+        server["listen"] = draw(LISTENERS)
+        if tls is not False and not any(item.get("tls") for item in server["listen"]):
+            server.pop("tls", None)   # tls with no TLS listener has no effect: refused
+    elif draw(st.integers(0, 4)) == 0:
         server["listen"] = draw(st.sampled_from(["192.0.2.7", "lo0"]))
-    if tls is not False and draw(st.booleans()):
+    if tls is not False and not listen_list and draw(st.booleans()):
         server["http"] = draw(st.sampled_from(["redirect", "off"]))
+    for key, values in (("connection", st.just({"max_request_body": 5, "timeout": 9})),
+                        ("tcp", st.just({"nodelay": True, "sack": False, "backlog": 64})),
+                        ("errdocs", st.sampled_from(["/err", False])),
+                        ("banner", st.booleans() if release == "7.9" else st.nothing()),
+                        ("strip", st.integers(1, 2)),
+                        ("rewrite", st.sampled_from(["/r", False])),
+                        ("default_type", st.just("text/plain")),
+                        ("gzip_static", st.booleans()),
+                        ("block", st.sampled_from([True, "drop", 410])),
+                        ("pass", st.just(True))):
+        if draw(st.integers(0, 9)) == 0 and not (key == "banner" and release != "7.9"):
+            server[key] = draw(values)
     for key, values in (("root", PATHS), ("index", st.sampled_from(["i.php", False])),
                         ("auto_index", st.just(True)),
                         ("fastcgi", st.sampled_from(["php", True, False])),
-                        ("hsts", st.sampled_from([True, {"max_age": 60, "preload": True}])),
+                        ("hsts", st.sampled_from([True, {"max_age": 60, "preload": True}])
+                         if tls is not False else st.nothing()),
                         ("log", st.sampled_from([False, {"style": "forwarded"},
                                                  {"error": "e.log", "syslog": False}])),
                         ("authenticate", st.sampled_from([False, {"htpasswd": "/h"}]))):
-        if draw(st.integers(0, 3)) == 0:
+        if draw(st.integers(0, 3)) == 0 and not (key == "hsts" and tls is False):
             server[key] = draw(values)
-    if draw(st.integers(0, 5)) == 0:
+    if draw(st.integers(0, 5)) == 0:   # the whole server redirects: nothing else to serve
+        for key in ("root", "index", "auto_index", "fastcgi", "block", "pass", "strip",
+                    "rewrite", "default_type", "gzip_static"):
+            server.pop(key, None)
         server["redirect"] = draw(TEXT)
-    server["locations"] = draw(st.lists(locations(), max_size=4))
+    server["locations"] = draw(st.lists(locations(), max_size=4,
+                                        unique_by=lambda x: x.get("path") or x.get("match")))
     return server
 
 
 @st.composite
 def sites(draw: st.DrawFn) -> dict[str, Any]:
     materials = ["web", "other"][: draw(st.integers(1, 2))]
+    release = draw(st.sampled_from(["7.6", "7.9"]))
     site: dict[str, Any] = {
-        "host": {"name": "h.example.org", "openbsd": draw(st.sampled_from(["7.6", "7.9"]))},
+        "host": {"name": "h.example.org", "openbsd": release},
         "tls": {m: {"certificate": f"/etc/ssl/{m}.crt", "key": f"/etc/ssl/private/{m}.key"}
                 for m in [*materials, "mail"]},
-        "fastcgi": {"php": {"socket": "/run/php-fpm.sock"}},
+        "fastcgi": {"php": draw(st.sampled_from([
+            {"socket": "/run/php-fpm.sock"}, {"tcp": {"host": "127.0.0.1", "port": 9001},
+                                              "param": {"A": "b"}, "strip": 1}]))},
     }
     count = draw(st.integers(1, 4))
     httpd: dict[str, Any] = {
         "listen": draw(st.sampled_from(["egress", "*", "203.0.113.1"])), "tls": materials[0],
-        "servers": [draw(servers(name, materials)) for name in NAMES[:count]],
+        "servers": [draw(servers(name, materials, release)) for name in NAMES[:count]],
     }
     if draw(st.booleans()):
         httpd["acme"] = "/acme"
+    for key, values in (("chroot", st.just("/srv/www")), ("logdir", st.just("/var/log/w")),
+                        ("default_type", st.just("text/plain")), ("errdocs", st.just("/e")),
+                        ("banner", st.just(False) if release == "7.9" else st.nothing()),
+                        ("prefork", st.integers(4, 8)),
+                        ("types", st.sampled_from([{"system": True}, {"entries": [
+                            {"type": "text/markdown", "extensions": ["md", "markdown"]}]}]))):
+        if draw(st.integers(0, 4)) == 0 and not (key == "banner" and release != "7.9"):
+            httpd[key] = draw(values)
     site["httpd"] = httpd
     if draw(st.booleans()):
         site["resolver"] = {"nameservers": draw(st.sampled_from([["::1"], ["9.9.9.9"]])),
@@ -121,7 +174,7 @@ def sites(draw: st.DrawFn) -> dict[str, Any]:
     if draw(st.booleans()):
         site["spamd"] = {"tls": draw(st.sampled_from(["mail", materials[0]])),
                          "greylist": {"pass_minutes": 5, "grey_hours": 4, "white_hours": 864},
-                         "verbose": draw(st.booleans()), "maxcon": 50}
+                         "verbose": draw(st.booleans()), "maxcon": 50, "maxblack": 40}
     if draw(st.booleans()):
         site["dkimproxy"] = {"listen": "127.0.0.1:10027", "relay": "127.0.0.1:10028",
                              "domains": ["example.org", "example.net"], "selector": "s1",

@@ -162,8 +162,9 @@ def merge(drafts: list[Draft]) -> list[Merged]:
     result: list[Merged] = []
     waiting: dict[tuple[object, ...], Merged] = {}
     for d in drafts:
-        if d.address is None:
-            result.append(Merged(d if d.tls else None, None if d.tls else d, "off"))
+        if d.address is None:   # a list of listeners: a server of its own
+            secure = any(listen.tls for listen in d.block.listens)
+            result.append(Merged(d if secure else None, None if secure else d, "off"))
             continue
         if d.plain and d.tls:
             result.append(Merged(d, d, "serve"))
