@@ -33,6 +33,7 @@ def build(folder: Path, n: int) -> Path:
     site.write_text(site_yaml(n))
     with contextlib.redirect_stdout(io.StringIO()):
         assert main(["render", str(site), "--out", str(folder)]) == 0
+    (folder / "etc" / "myname").write_text("www.example.org\n")
     return folder / "etc"
 
 
@@ -44,7 +45,7 @@ def wall(root: Path, out: Path, runs: int = 3) -> float:
                                str(out), "--force"], capture_output=True, cwd=HERE.parent,
                               check=False)
         best = min(best, time.perf_counter() - started)
-        assert done.returncode in (0, 1), done.stderr
+        assert done.returncode == 0, done.stderr   # a rendered site imports exactly
     return best
 
 

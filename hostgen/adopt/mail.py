@@ -17,7 +17,6 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from hostgen.adopt.comments import Homes
 from hostgen.adopt.httpd import Materials
 from hostgen.adopt.result import Loss
-from hostgen.host.semantic import spamd_flags
 from hostgen.live import dkimproxy, rcconf
 
 
@@ -50,6 +49,8 @@ def adopt_spamd(text: str, path: str,
     lines = [line for line in rcconf.parse(text, path) if line.key == "spamd_flags"]
     if not lines:
         return None, [], 0
+    from hostgen.host.semantic import spamd_flags  # deepdiff comes with it: only when needed
+
     line = lines[-1]
     flags = spamd_flags(line.value)
     losses: list[Loss] = []
