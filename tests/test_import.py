@@ -165,3 +165,63 @@ def test_an_empty_root_writes_only_the_host(tmp_path: Path,
     out = tmp_path / "site.yaml"
     assert main(["import", str(root), "--out", str(out)]) == 0
     assert out.read_text() == 'host:\n  name: h.example.org\n  openbsd: "7.9"\n'
+
+
+def write_root(tmp_path: Path, httpd_conf: str, **files: str) -> Path:
+    root = tmp_path / "etc"
+    root.mkdir()
+    (root / "myname").write_text("h.example.org\n")
+    (root / "httpd.conf").write_text(httpd_conf)
+    for name, text in files.items():
+        (root / name.replace("_", ".")).write_text(text)
+    return root
+
+
+def test_a_fragment_comment_goes_to_its_material_and_a_stray_one_is_a_warning(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = write_root(
+        tmp_path,
+        'server "a.example.org" {\n\tinclude "/etc/httpd.tls"\n}\n# the end\n',
+        httpd_tls='# renewed by acme-client\nlisten on egress tls port 443\n'
+                  'tls certificate "/etc/ssl/a.crt"\ntls key "/etc/ssl/private/a.key"\n')
+    out = tmp_path / "site.yaml"
+    assert main(["import", str(root), "--out", str(out)]) == 1
+    assert capsys.readouterr().err == (
+        f"{root}/httpd.conf:4: warning: a comment with nothing after it to describe is not "
+        "carried over\n")
+    assert "tls:\n  # renewed by acme-client\n  a:\n" in out.read_text()
+
+
+def test_writing_a_server_s_blocks_together_may_change_a_default_server(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocks = [("a", "80", ""), ("b", "80", ""), ("b", "443", " tls"), ("a", "443", " tls")]
+    root = write_root(tmp_path, "".join(
+        f'server "{n}.example.org" {{\n\tlisten on egress{t} port {p}\n\troot "/{n}"\n}}\n'
+        for n, p, t in blocks))
+    out = tmp_path / "site.yaml"
+    assert main(["import", str(root), "--out", str(out)]) == 1
+    assert capsys.readouterr().err == (
+        f'{root}/httpd.conf:9: warning: server "b.example.org" is no longer the first on egress '
+        "tls port 443 (the default for requests naming no server there): site.yaml writes each "
+        "server's blocks together, in the order of its first block\n")
+    assert roundtrip(root, out) == [
+        "httpd.conf: ['listeners']['egress:443 tls'][0]['name']: 'b.example.org' -> "
+        "'a.example.org'",
+        "httpd.conf: ['listeners']['egress:443 tls'][0]['options']['root']: '/b' -> '/a'",
+        "httpd.conf: ['listeners']['egress:443 tls'][1]['name']: 'a.example.org' -> "
+        "'b.example.org'",
+        "httpd.conf: ['listeners']['egress:443 tls'][1]['options']['root']: '/a' -> '/b'",
+    ]
+
+
+def test_an_import_that_breaks_a_rule_says_what_check_will_say(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """resolv.conf naming only the local resolver: carried over, and hostgen check refuses it
+    (the bsd.rd upgrade with no DNS)."""
+    root = write_root(tmp_path, 'server "a" {\n\tlisten on * port 80\n}\n',
+                      resolv_conf="nameserver ::1\n")
+    out = tmp_path / "site.yaml"
+    assert main(["import", str(root), "--out", str(out)]) == 1
+    assert capsys.readouterr().err.startswith(
+        "site.yaml:5: warning: hostgen check: every nameserver is this host's own resolver")
+    assert 'nameservers: ["::1"]' in out.read_text()

@@ -19,6 +19,7 @@ from hostgen.adopt.comments import Comment, Homes, scan
 from hostgen.adopt.emit import emit
 from hostgen.adopt.httpd import Materials, adopt_httpd
 from hostgen.adopt.httpd_lines import Outline, outline
+from hostgen.adopt.httpd_server import FRAGMENT
 from hostgen.adopt.mail import adopt_dkimproxy, adopt_spamd
 from hostgen.adopt.release import parser_release, target_release
 from hostgen.adopt.resolver import adopt_resolver
@@ -70,9 +71,10 @@ def reader(root: Path, overrides: dict[str, str] | None = None,
     return read_include
 
 
-def read_httpd(root: Path, release: str) -> tuple[httpd.HttpdConfig, str, str, bool] | None:
-    """(config, text, path, whether it includes the system's mime.types) of ROOT/httpd.conf,
-    or None when there is none."""
+def read_httpd(root: Path,
+               release: str) -> tuple[httpd.HttpdConfig, str, str, list[str]] | None:
+    """(config, text, path, the files it includes, as named) of ROOT/httpd.conf, or None when
+    there is none."""
     path = root / "httpd.conf"
     text = read_text(path)
     if text is None:
@@ -91,7 +93,7 @@ def read_httpd(root: Path, release: str) -> tuple[httpd.HttpdConfig, str, str, b
             raise exc from None
         raise LiveFileError(exc.path, exc.line, f"{exc.message} (OpenBSD {release}'s httpd "
                             "does not know this syntax)") from None
-    return config, text, str(path), SYSTEM_TYPES in system
+    return config, text, str(path), list(dict.fromkeys(system))
 
 
 def macro_losses(text: str, lines: Outline) -> list[Loss]:
@@ -133,10 +135,10 @@ def adopt_root(root: Path, release: str | None = None) -> Adopted:
     read = read_httpd(root, target)
     sections = None
     if read is not None:
-        config, text, path, system_types = read
+        config, text, path, included = read
         lines = outline(text, path)
         httpd_comments = scan(text, '"')
-        sections = adopt_httpd(config, lines, materials, system_types=system_types,
+        sections = adopt_httpd(config, lines, materials, system_types=SYSTEM_TYPES in included,
                                comments=bool(httpd_comments[0] or httpd_comments[1]))
         losses += sections.losses + macro_losses(text, lines)
     rc_text = read_text(root / "rc.conf.local")
@@ -171,12 +173,34 @@ def adopt_root(root: Path, release: str | None = None) -> Adopted:
         document["dkimproxy"] = proxy
         homes.fallback = lambda line: (document, "dkimproxy", 0)
         attach.append((homes, dkim_text, scan(dkim_text, "")))
+    if read is not None and sections is not None:
+        losses += _included_comments(root, read[3], document, sections.httpd.get("tls"))
     for homes, _, (comments, orphans) in attach:
         if homes.path.endswith("resolv.conf"):   # resolvd's lines are the host's
             comments = [c for c in comments if not c.text.startswith("resolvd: ")]
         losses += homes.attach(comments, orphans)
     losses += _validation(document)
     return Adopted(document, sorted(set(losses)))
+
+
+def _included_comments(root: Path, included: list[str], document: CommentedMap,
+                       default_tls: str | None) -> list[Loss]:
+    """The comments of the files httpd.conf includes: those of hostgen's TLS fragments go
+    before their material in `tls:`; elsewhere they have no home in site.yaml."""
+    losses: list[Loss] = []
+    for name in included:
+        text = read_text(host_path(root, name)) if name != SYSTEM_TYPES else None
+        if not text:
+            continue
+        path = str(host_path(root, name))
+        found = FRAGMENT.fullmatch(name)
+        material = (found.group(1) or default_tls) if found else None
+        homes = Homes(path)
+        if material is not None and material in document.get("tls", {}):
+            homes.fallback = lambda line, m=material: (document["tls"], m, 2)
+        comments, orphans = scan(text, '"')
+        losses += homes.attach(comments, orphans)
+    return losses
 
 
 def _host_name(root: Path, losses: list[Loss]) -> str:
