@@ -192,7 +192,23 @@ def test_a_fragment_comment_goes_to_its_material_and_a_stray_one_is_a_warning(
     assert "tls:\n  # renewed by acme-client\n  a:\n" in out.read_text()
 
 
-def test_writing_a_server_s_blocks_together_may_change_a_default_server(
+def test_servers_keep_the_order_of_every_listener(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """httpd takes the first entry of a listener whose name matches (glob names overlap): the
+    servers are written in an order that keeps every listener's order, file order otherwise."""
+    blocks = [("b", "80", ""), ("c", "443", " tls"), ("b", "443", " tls")]
+    root = write_root(tmp_path, "".join(
+        f'server "{n}.example.org" {{\n\tlisten on egress{t} port {p}\n\troot "/{n}"\n}}\n'
+        for n, p, t in blocks))
+    out = tmp_path / "site.yaml"
+    assert main(["import", str(root), "--out", str(out)]) == 0
+    text = out.read_text()
+    assert [line.split()[-1] for line in text.splitlines() if "name:" in line][1:] == [
+        "c.example.org", "b.example.org"]
+    assert roundtrip(root, out) == []
+
+
+def test_when_no_order_keeps_every_listener_the_import_says_so(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     blocks = [("a", "80", ""), ("b", "80", ""), ("b", "443", " tls"), ("a", "443", " tls")]
     root = write_root(tmp_path, "".join(
@@ -201,9 +217,9 @@ def test_writing_a_server_s_blocks_together_may_change_a_default_server(
     out = tmp_path / "site.yaml"
     assert main(["import", str(root), "--out", str(out)]) == 1
     assert capsys.readouterr().err == (
-        f'{root}/httpd.conf:9: warning: server "b.example.org" is no longer the first on egress '
-        "tls port 443 (the default for requests naming no server there): site.yaml writes each "
-        "server's blocks together, in the order of its first block\n")
+        f"{root}/httpd.conf:9: warning: the servers on egress tls port 443 come in another "
+        "order: no order of site.yaml's servers (each writes its blocks together) keeps the "
+        "order of every listener, and httpd takes the first name that matches\n")
     assert roundtrip(root, out) == [
         "httpd.conf: ['listeners']['egress:443 tls'][0]['name']: 'b.example.org' -> "
         "'a.example.org'",

@@ -27,8 +27,8 @@ from hostgen.adopt.httpd_servers import (
     Draft,
     Merged,
     acme_root,
-    default_changes,
     draft,
+    in_order,
     merge,
 )
 from hostgen.adopt.result import Loss
@@ -94,11 +94,12 @@ def adopt_httpd(config: HttpdConfig, outline: Outline, materials: Materials, *,
     for block in config.servers:
         drafts.append(draft(block, acme))
     merged = merge(drafts)
-    for block, listener in default_changes(drafts, merged):
-        losses.append(Loss(block.path, block.line, f'server "{block.name}" is no longer the '
-                           f"first on {listener} (the default for requests naming no server "
-                           "there): site.yaml writes each server's blocks together, in the "
-                           "order of its first block"))
+    merged, changed = in_order(drafts, merged)
+    for listener, block in changed:
+        losses.append(Loss(block.path, block.line, f"the servers on {listener} "
+                           "come in another order: no order of site.yaml's servers (each "
+                           "writes its blocks together) keeps the order of every listener, and "
+                           "httpd takes the first name that matches"))
     material_of = {id(m): _material(m, materials) for m in merged}
     addresses = Counter(m.main.address for m in merged if m.main.address is not None)
     used = Counter(name for name in material_of.values() if name is not None)

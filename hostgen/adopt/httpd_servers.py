@@ -17,6 +17,7 @@ The location acme-client's challenges are served from, first in every port-80 bl
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field, replace
 
 from hostgen.live.httpd import HttpdConfig, Location, Server
@@ -201,22 +202,49 @@ def _http(merged: Merged) -> str:
     return "redirect" if plain is not None and plain.redirect_line is not None else "serve"
 
 
-def default_changes(drafts: list[Draft], merged: list[Merged]) -> list[tuple[Server, str]]:
-    """(block, listener) for each listener whose first server (httpd's default for a request
-    that names no server of it, httpd-conf.md 3.3) is another once merged servers are written
-    in the order of their first block (names are unique on a listener, so that is the only
-    order that matters there)."""
-    before: dict[str, Server] = {}
+def in_order(drafts: list[Draft],
+             merged: list[Merged]) -> tuple[list[Merged], list[tuple[str, Server]]]:
+    """The servers in an order that keeps, on every listener, the order of its blocks: httpd
+    takes the first entry whose name matches a request (names are globs or patterns, and the
+    first is the default, httpd-conf.md 3.3), and hostgen writes each server's blocks together.
+    File order where the listeners leave a choice. When no order keeps them all (a cycle), the
+    file order of first blocks, and the listeners whose order changes."""
+    position = {id(d): i for i, d in enumerate(drafts)}
+    node_of = {id(d): n for n, m in enumerate(merged) for d in m.blocks}
+    sequences: dict[str, list[int]] = {}
+    opener: dict[str, Server] = {}   # the first block on each listener
     for d in drafts:
+        if id(d) not in node_of:
+            continue
         for listen in d.block.listens:
-            before.setdefault(_key(listen.address, listen.port, listen.tls), d.block)
-    after: dict[str, Server] = {}
-    for m in merged:
-        for d in m.blocks:
-            for listen in d.block.listens:
-                after.setdefault(_key(listen.address, listen.port, listen.tls), d.block)
-    return [(block, key) for key, block in before.items()
-            if after.get(key) is not None and after[key].name != block.name]
+            key = _key(listen.address, listen.port, listen.tls)
+            opener.setdefault(key, d.block)
+            sequence = sequences.setdefault(key, [])
+            if node_of[id(d)] not in sequence:
+                sequence.append(node_of[id(d)])
+    after: dict[int, set[int]] = {n: set() for n in range(len(merged))}
+    needs: dict[int, int] = dict.fromkeys(range(len(merged)), 0)
+    for sequence in sequences.values():
+        for earlier, later in zip(sequence, sequence[1:], strict=False):
+            if later not in after[earlier]:
+                after[earlier].add(later)
+                needs[later] += 1
+    first = {n: min(position[id(d)] for d in m.blocks) for n, m in enumerate(merged)}
+    ready = [(first[n], n) for n, count in needs.items() if count == 0]
+    heapq.heapify(ready)
+    order: list[int] = []
+    while ready:
+        _, n = heapq.heappop(ready)
+        order.append(n)
+        for later in after[n]:
+            needs[later] -= 1
+            if needs[later] == 0:
+                heapq.heappush(ready, (first[later], later))
+    if len(order) == len(merged):
+        return [merged[n] for n in order], []
+    changed = [(key, opener[key]) for key, sequence in sequences.items()
+               if sequence != sorted(sequence, key=first.__getitem__)]
+    return merged, changed
 
 
 def _key(address: str, port: str, tls: bool) -> str:
