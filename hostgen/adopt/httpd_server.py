@@ -27,6 +27,10 @@ CONNECTION_DEFAULTS = {"max_request_body": 1048576, "max_requests": 100, "timeou
                        "request_timeout": 60}
 TICKET_DEFAULT = 7200
 FLOW_WIDTH = 84   # a location longer than this on one line is written as a block
+#: what a location's redirect or block makes pointless (hostgen.site.rules.httpd.SERVING)
+SERVING = ("root", "index", "auto_index", "fastcgi", "rewrite", "strip", "gzip_static",
+           "default_type", "authenticate")
+SERVER_ONLY_WHEN_SERVING = ("root", "index", "auto_index", "fastcgi")
 _TLS_KEYS = ("ciphers", "protocols", "dhe", "ecdhe", "ocsp")
 _TCP_KEYS = ("nodelay", "sack", "backlog", "socket_buffer", "ip_ttl", "ip_minttl")
 
@@ -80,9 +84,24 @@ def adopt_server(m: Merged, material: str | None, layout: Layout,
     server.update({k: v for k, v in options.items() if k in ("log", "authenticate")})
     _redirect_losses(m, reader)
     locations = CommentedSeq(_location(location, server, reader) for location in main.locations)
+    if "redirect" in server:
+        _hand_down(server, locations)
     if locations:
         server["locations"] = locations
     return server
+
+
+def _hand_down(server: CommentedMap, locations: CommentedSeq) -> None:
+    """A server that redirects as a whole has no root, index, auto index or FastCGI in
+    site.yaml (its rules: they would have no effect on the redirect), but httpd hands them
+    down to its locations that serve (2.6): those say them themselves."""
+    for key in SERVER_ONLY_WHEN_SERVING:
+        value = server.pop(key, None)
+        if value is None:
+            continue
+        for location in locations:
+            if "redirect" not in location and "block" not in location and key not in location:
+                location[key] = True if key == "fastcgi" and value is not False else value
 
 
 def _listeners(block: Server, reader: OptionsReader) -> CommentedSeq:
@@ -160,6 +179,8 @@ def _location(location: Location, server: CommentedMap,
     serves = "redirect" not in entry and "block" not in entry
     if "fastcgi" not in entry and serves and server.get("fastcgi") not in (None, True, False):
         entry["fastcgi"] = True
+    if not serves:   # answered with the redirect or block: the rest has no effect (3.6)
+        entry = {k: v for k, v in entry.items() if k not in SERVING}
     short = sum(len(str(k)) + len(str(v)) + 4 for k, v in entry.items()) < FLOW_WIDTH
     if short and all(not isinstance(v, dict | list) for v in entry.values()):
         return Flow(entry)

@@ -133,10 +133,15 @@ def _plain(options: Options, config: HttpdConfig) -> dict[str, Any]:
         fastcgi = FastcgiOptions()
     authenticate = None if options.no_authenticate and options.authenticate is None \
         else options.authenticate
+    if block is not None:   # answered before any of these is looked at (httpd-conf.md 3.6)
+        options = replace(options, root=None, index=None, auto_index=None, rewrite=None,
+                          strip=None, gzip_static=None, default_type=None)
+        fastcgi, authenticate = FastcgiOptions(), None
     cleaned = replace(options, block=block, fastcgi=fastcgi, authenticate=authenticate,
                       no_authenticate=None, rewrite=options.rewrite or None,
                       gzip_static=bool(options.gzip_static), strip=options.strip or None,
-                      default_type=options.default_type or config.default_type)
+                      default_type=(options.default_type or config.default_type
+                                    if block is None else None))
     server = _only_server(Server(name="", match=False, listens=(), options=cleaned, path="",
                                  line=0))
     result: dict[str, Any] = server.get("options", {})
