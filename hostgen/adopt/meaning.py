@@ -133,6 +133,8 @@ def _plain(options: Options, config: HttpdConfig) -> dict[str, Any]:
         fastcgi = FastcgiOptions()
     authenticate = None if options.no_authenticate and options.authenticate is None \
         else options.authenticate
+    if options.log.enabled is False:   # nothing is logged: files and style do not matter
+        options = replace(options, log=LogOptions(enabled=False))
     if block is not None:   # answered before any of these is looked at (httpd-conf.md 3.6)
         options = replace(options, root=None, index=None, auto_index=None, rewrite=None,
                           strip=None, gzip_static=None, default_type=None)
