@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from hostgen.adopt.etc import adopt_root
 from hostgen.adopt.result import dump
+from hostgen.errors import LiveFileError
 from hostgen.render.outputs import render
 from hostgen.site.loader import load_text
 from hostgen.site.model import Site
@@ -207,7 +208,11 @@ def test_import_of_a_rendered_site_renders_the_same_bytes(data: dict[str, Any]) 
         root.mkdir()
         for name, text in before.items():
             (root / name).write_text(text)
-        adopted = adopt_root(root, site.host.openbsd)
+        try:
+            adopted = adopt_root(root, site.host.openbsd)
+        except LiveFileError as exc:   # the site renders a file httpd refuses: not the import's
+            assume(False)
+            raise AssertionError from exc
     assert [loss for loss in adopted.losses if "host.name" not in loss.message] == []
     again, problems = validate(load_text(dump(adopted.document)))
     assert again is not None, problems

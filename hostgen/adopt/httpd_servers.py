@@ -84,12 +84,14 @@ def is_acme(location: Location, server: Server) -> str | None:
 
 
 def listeners(block: Server) -> tuple[str | None, bool, bool]:
-    """(address, plain on 80, TLS on 443) when the listeners are one address on those ports,
-    else (None, ...)."""
+    """(address, plain on 80, TLS on 443) of a block; the address only when the block listens
+    on one address, on port 80 or with TLS on port 443 (hostgen's two blocks); else None, and
+    the block is written with its list of listeners (one block for plain and TLS listeners
+    together, as httpd 6.9+ reads it, stays one block)."""
     kinds = {(listen.port, listen.tls) for listen in block.listens}
     addresses = {listen.address for listen in block.listens}
-    simple = len(addresses) == 1 and kinds <= {("80", False), ("443", True)} and len(
-        kinds) == len(block.listens)
+    simple = len(addresses) == 1 and len(kinds) == 1 == len(block.listens) and kinds <= {
+        ("80", False), ("443", True)}
     address = next(iter(addresses)) if simple else None
     return address, ("80", False) in kinds, ("443", True) in kinds
 
@@ -97,7 +99,7 @@ def listeners(block: Server) -> tuple[str | None, bool, bool]:
 def draft(block: Server, acme_root: str | None) -> Draft:
     address, plain, tls = listeners(block)
     result = Draft(block, address, plain, tls, block.locations)
-    if (acme_root is not None and plain and not tls and block.locations
+    if (acme_root is not None and plain and block.locations
             and is_acme(block.locations[0], block) == acme_root):
         result.acme_line = block.locations[0].line
         result.locations = block.locations[1:]
@@ -127,13 +129,12 @@ def https_redirect(block: Server, locations: tuple[Location, ...]) -> int | None
 
 
 def acme_root(config: HttpdConfig) -> str | None:
-    """The ACME challenge root, when every block that listens on port 80 starts with the same
-    challenge location (hostgen writes it into every one of them)."""
+    """The ACME challenge root, when every block that listens on port 80 without TLS starts
+    with the same challenge location (hostgen writes it into every one of them, a block that
+    also has TLS listeners included)."""
     roots = set()
     for block in config.servers:
         if any(listen.port == "80" and not listen.tls for listen in block.listens):
-            if any(listen.tls for listen in block.listens):
-                return None   # one block for both: its locations are the TLS ones too
             first = block.locations[0] if block.locations else None
             roots.add(is_acme(first, block) if first is not None else None)
     return roots.pop() if len(roots) == 1 else None
@@ -166,9 +167,6 @@ def merge(drafts: list[Draft]) -> list[Merged]:
         if d.address is None:   # a list of listeners: a server of its own
             secure = any(listen.tls for listen in d.block.listens)
             result.append(Merged(d if secure else None, None if secure else d, "off"))
-            continue
-        if d.plain and d.tls:
-            result.append(Merged(d, d, "serve"))
             continue
         partner = waiting.get(d.identity)
         if partner is not None and _pairs(partner, d):
