@@ -4,13 +4,14 @@ the keyword table of the case's own release, and means what site.yaml says, key 
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from casefiles import CASES, site_of
 
-from hostgen.httpd.simulate.sources import SYSTEM_TYPES_STAND_IN
+from hostgen.cli import main
 from hostgen.live import httpd as live
 from hostgen.live.httpd_ast import HttpdConfig, Server
 from hostgen.site import layout
@@ -25,7 +26,7 @@ def _parse(case: Path, release: str) -> HttpdConfig:
 
     def read(path: str) -> str:
         if path == layout.SYSTEM_TYPES:
-            return SYSTEM_TYPES_STAND_IN
+            return layout.SYSTEM_TYPES_STAND_IN
         return (etc / path.removeprefix("/etc/")).read_text()
 
     return live.parse((etc / "httpd.conf").read_text(), "httpd.conf", read_include=read,
@@ -118,3 +119,33 @@ def _fields(node: Any) -> dict[str, Any]:
 
 def _model(node: Any) -> dict[str, Any]:
     return {} if node is None else node.model_dump(exclude_none=True)
+
+
+EXPECTING = [c for c in RENDERED if load_site(site_of(c)).site.expect]
+
+
+@pytest.mark.parametrize("case", EXPECTING, ids=[c.name for c in EXPECTING])
+def test_the_expectations_of_a_case_hold(case: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`hostgen check` simulates each `expect:` URL against the rendered httpd.conf; the
+    full-grammar case's ACME URLs fail when the challenge location inherits the server's
+    authentication (401) and its patterns show httpd's `match` quirk."""
+    assert main(["check", str(site_of(case))]) == 0, capsys.readouterr().out
+
+
+def test_diff_and_apply_read_the_whole_grammar_in_a_copy_of_etc(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A copy of /etc has no /usr/share/misc/mime.types: `types: {system: true}` still reads
+    (httpd's built-in list stands in), and a mixed block's change names its server."""
+    case = next(c for c in CASES if c.name == "full-grammar")
+    root = tmp_path / "etc"
+    shutil.copytree(case / "expected" / "etc", root)
+    conf = root / "httpd.conf"
+    conf.write_text(conf.read_text().replace('root "/htdocs/intranet"', 'root "/old"'))
+    site = str(site_of(case))
+    capsys.readouterr()
+    assert main(["diff", str(root), "--site", site, "--semantic"]) == 1
+    assert capsys.readouterr().out.splitlines()[0] == (
+        'server "intranet.example.org": root "/old" -> "/htdocs/intranet"')
+    assert main(["apply", str(root), "--site", site]) == 0
+    assert conf.read_text() == (case / "expected" / "etc" / "httpd.conf").read_text()
+    assert main(["diff", str(root), "--site", site, "--semantic"]) == 0

@@ -24,8 +24,13 @@ SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-def site(servers: list[dict[str, Any]], listen: str = "egress") -> dict[str, Output]:
-    data = {"host": {"name": "h.example.org", "openbsd": "7.6"},
+#: Before 7.0 a TLS server that serves port 80 too is two blocks; from 7.0 one (site.layout).
+TWO_BLOCKS, ONE_BLOCK = "6.8", "7.6"
+
+
+def site(servers: list[dict[str, Any]], listen: str = "egress",
+         release: str = TWO_BLOCKS) -> dict[str, Output]:
+    data = {"host": {"name": "h.example.org", "openbsd": release},
             "tls": {"web": {"certificate": "/etc/ssl/web.crt",
                             "key": "/etc/ssl/private/web.key"},
                     "mail": {"certificate": "/etc/ssl/mail.crt",
@@ -104,6 +109,25 @@ def test_edits_far_apart_leave_out_the_blocks_between_them() -> None:
         'server "s14.example.org": location "/older14/*" removed',
         'server "s14.example.org": location "/old14/*" added',
         'server "s27.example.org" (egress:80): root "/old27" -> "/htdocs/s27"',
+    ]
+
+
+def test_one_block_per_tls_server_is_read_the_same_way() -> None:
+    """The shape of 7.0 onwards: one block holds a TLS server's ports 80 and 443."""
+    outputs = site(servers(30), release=ONE_BLOCK)
+    rendered = outputs["httpd.conf"].text
+    reader = reader_of(outputs)
+    blocks = httpd_delta.outline(rendered, reader)
+    assert blocks is not None and len(blocks) == 30
+    assert blocks[1].sockets == {"listen on egress port 80", 'include "/etc/httpd.web.tls"'}
+    live = (rendered.replace('root "/htdocs/s2"', 'root "/elsewhere"', 1)
+            .replace('root "/htdocs/s27"', 'root "/old27"', 1))
+    pair = httpd_delta.structures(live, rendered, "live", "rendered", reader)
+    assert pair is not None
+    assert len(pair[0]["servers"]) <= 8   # of 30 blocks  # type: ignore[arg-type]
+    assert semantic.changes("httpd.conf", *pair) == whole(live, rendered, reader) == [
+        'server "s2.example.org": root "/elsewhere" -> "/htdocs/s2"',
+        'server "s27.example.org": root "/old27" -> "/htdocs/s27"',
     ]
 
 
@@ -282,7 +306,7 @@ def cases(draw: st.DrawFn) -> tuple[str, str, dict[str, Output]]:
     count = draw(st.integers(3, 14))
     tls = tuple(draw(st.lists(st.booleans(), min_size=1, max_size=3)))
     listen = draw(st.sampled_from(["egress", "*", "192.0.2.1"]))
-    outputs = site(servers(count, tls), listen)
+    outputs = site(servers(count, tls), listen, draw(st.sampled_from([TWO_BLOCKS, ONE_BLOCK])))
     rendered = outputs["httpd.conf"].text
     live = "\n".join(draw(edits(rendered.split("\n"))))
     return live, rendered, outputs

@@ -472,6 +472,17 @@ def test_document_roots(host: Host, tmp_path: Path) -> None:
     ]
 
 
+def test_a_chroot_of_its_own_moves_sockets_and_roots(host: Host, tmp_path: Path) -> None:
+    site = SITE.replace("tls: web\n  servers:", "tls: web\n  chroot: /srv/www\n  servers:")
+    problems = host(site=site)
+    assert f"{PHP}: error: /srv/www/run/php.sock: FastCGI socket does not exist " \
+           "(is the responder running?)" in problems
+    make_socket(tmp_path / "root/srv/www/run/php.sock")
+    assert not any("php.sock" in line for line in host(site=site))
+    assert any("/srv/www/htdocs" in line for line in host(site=site))   # roots moved too
+    assert not any("/var/www" in line for line in host(site=site))
+
+
 # -- reading ---------------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from hostgen.host import semantic
 from hostgen.host.liveview import include_reader, wanted_text
+from hostgen.live import httpd as live_httpd
 from hostgen.live import rcconf, resolvconf
 from hostgen.render.outputs import Output, render
 from hostgen.site import layout
@@ -67,18 +68,35 @@ def location(draw: st.DrawFn, used: set[str]) -> dict[str, Any]:
 
 
 @st.composite
-def server(draw: st.DrawFn, name: str, default_tls: bool) -> dict[str, Any]:
+def server(draw: st.DrawFn, name: str, default_tls: bool, release: str) -> dict[str, Any]:
     item: dict[str, Any] = {"name": name}
     if draw(st.booleans()):
         item["aliases"] = draw(st.lists(domain, max_size=2, unique=True))
+        if draw(st.booleans()):
+            item["aliases"].append({"match": "^m" + name.replace(".", "%.")})
     tls = default_tls
     if draw(st.booleans()):
         choice = draw(st.sampled_from(["web", "mail", False]))
         item["tls"], tls = choice, choice is not False
-    if tls:
+    if tls and draw(st.integers(0, 3)) == 0:   # exactly these listeners
+        item["listen"] = [{"address": "192.0.2.7", "port": 8000 + draw(st.integers(0, 99))},
+                          {"address": "192.0.2.7", "tls": True}]
+        item["tls"] = "web"   # one material per address and port
+    elif tls:
         item["http"] = draw(st.sampled_from(["serve", "redirect", "off"]))
         if draw(st.booleans()):
             item["hsts"] = draw(st.sampled_from([True, {"max_age": 3600, "subdomains": True}]))
+    if draw(st.booleans()):
+        item["connection"] = {"max_requests": draw(st.integers(0, 500)), "timeout": 30}
+    if draw(st.booleans()):
+        item["tcp"] = {"nodelay": draw(st.booleans()), "backlog": draw(st.integers(0, 1024))}
+    if draw(st.booleans()):
+        item["strip"] = draw(st.integers(0, 3))
+    if draw(st.booleans()):
+        item["rewrite"] = draw(st.sampled_from([False, "/index.php"]))
+    if release >= "7.1" and draw(st.booleans()):
+        item["gzip_static"] = draw(st.booleans())
+        item["errdocs"] = draw(st.sampled_from([False, "/errdocs"]))
     if draw(st.booleans()):
         item["root"] = draw(path)
     if draw(st.booleans()):
@@ -90,8 +108,9 @@ def server(draw: st.DrawFn, name: str, default_tls: bool) -> dict[str, Any]:
 
 @st.composite
 def sites(draw: st.DrawFn) -> dict[str, Any]:
+    release = draw(st.sampled_from(["6.8", "7.6"]))   # two blocks per TLS server, and one
     data: dict[str, Any] = {
-        "host": {"name": draw(domain), "openbsd": "7.6"},
+        "host": {"name": draw(domain), "openbsd": release},
         "tls": {name: {"certificate": f"/etc/ssl/{name}.crt",
                        "key": f"/etc/ssl/private/{name}.key"} for name in ("web", "mail")},
         "fastcgi": {"php": {"socket": draw(path)}},
@@ -100,9 +119,11 @@ def sites(draw: st.DrawFn) -> dict[str, Any]:
         default_tls = draw(st.booleans())
         names = draw(st.lists(domain, min_size=1, max_size=4, unique=True))
         data["httpd"] = {"listen": draw(st.sampled_from(["egress", "*", "192.0.2.1", "lo0"])),
-                         "servers": [draw(server(n, default_tls)) for n in names]}
+                         "servers": [draw(server(n, default_tls, release)) for n in names]}
         if default_tls:
             data["httpd"]["tls"] = "web"
+        if draw(st.booleans()):
+            data["httpd"]["acme"] = "/acme"
     if draw(st.booleans()):
         spamd: dict[str, Any] = {"verbose": draw(st.booleans())}
         if draw(st.booleans()):
@@ -156,6 +177,10 @@ def test_every_rendered_file_reads_back_with_its_meaning(data: dict[str, Any]) -
     outputs = render(site)
     parsed = read_back(outputs)
     if site.httpd is not None:
+        # accepted by the parser with the keyword table of the target release, too
+        reader = include_reader(Path("/nonexistent"), {n: o.text for n, o in outputs.items()})
+        live_httpd.parse(outputs["httpd.conf"].text, "httpd.conf", read_include=reader,
+                         version=site.host.openbsd)
         _check_httpd(site, parsed)
     if site.spamd is not None:
         _check_spamd(site, parsed["rc.conf.local"])
@@ -187,19 +212,30 @@ def _check_httpd(site: Site, parsed: dict[str, Any]) -> None:
                  and sorted(listen[listen.rindex(":"):] for listen in s["listens"]) == ports]
         assert len(found) == 1, block
         got = found[0]
-        assert got.get("aliases", []) == sorted(block.server.aliases)
+        assert got.get("aliases", []) == sorted(("match " if match else "") + alias
+                                                for alias, match in layout.names(block.server)[1:])
         if block.tls:
             material = site.tls[block.tls]
             assert got["tls"] == {"certificate": material.certificate, "key": material.key}
+        server = block.server
+        assert got.get("connection") == (server.connection.model_dump(exclude_none=True)
+                                         if server.connection else None)
+        assert got.get("tcp") == (server.tcp.model_dump(exclude_none=True)
+                                  if server.tcp else None)
+        assert got.get("errdocs") == server.errdocs
         options = got.get("options", {})
         if block.https_redirect:
             assert options["block"] == {"kind": "return", "code": 301,
                                                "uri": "https://$SERVER_NAME$REQUEST_URI"}
             continue
-        assert options.get("root") == block.server.root
-        wanted = [loc.match or loc.path for loc in block.server.locations]
+        assert options.get("root") == server.root
+        assert (options.get("strip"), options.get("rewrite"), options.get("gzip_static")) == (
+            server.strip, server.rewrite, server.gzip_static)
+        acme = ["/.well-known/acme-challenge/*"] if block.acme else []
+        wanted = acme + [loc.match or loc.path for loc in block.server.locations]
         assert [loc["pattern"] for loc in got.get("locations", [])] == wanted
-        for loc, read in zip(block.server.locations, got.get("locations", []), strict=True):
+        for loc, read in zip(block.server.locations, got.get("locations", [])[len(acme):],
+                             strict=True):
             assert read["match"] is (loc.match is not None)
             if loc.redirect is not None:
                 assert read["options"]["block"] == {"kind": "return",

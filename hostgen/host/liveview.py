@@ -21,6 +21,7 @@ from hostgen.host.files import read_text
 from hostgen.host.state import State
 from hostgen.live import rcconf, resolvconf
 from hostgen.render.outputs import Output
+from hostgen.site.layout import SYSTEM_TYPES, SYSTEM_TYPES_STAND_IN
 
 ETC = "/etc/"
 
@@ -121,6 +122,9 @@ class _IncludeReader:
                 return self.overrides[name]
             target = self.root / name
         text = read_text(target)
+        if text is None and path == SYSTEM_TYPES and self.root.resolve() != Path(ETC):
+            # a copy of /etc on a workstation: the host's media types are not here
+            return SYSTEM_TYPES_STAND_IN
         if text is None:
             raise FileNotFoundError(2, "No such file or directory", str(target))
         return text

@@ -240,7 +240,7 @@ def _httpd_changes(old: dict[str, Data], new: dict[str, Data]) -> list[str]:
     lines = [f"httpd.conf: {line}" for line in _dict_changes(
         {k: old.get(k) for k in ("globals", "types")},
         {k: new.get(k) for k in ("globals", "types")}, _httpd_value, HTTPD_WORDS)]
-    olds, news = old.get("servers", {}), new.get("servers", {})
+    olds, news = per_listener(old.get("servers", {})), per_listener(new.get("servers", {}))
     by_name: dict[str, list[tuple[str, str]]] = defaultdict(list)   # label -> (key, change)
     blocks: dict[str, set[str]] = defaultdict(set)                  # label -> block keys
     for key in [*olds, *(k for k in news if k not in olds)]:
@@ -263,6 +263,34 @@ def _httpd_changes(old: dict[str, Data], new: dict[str, Data]) -> list[str]:
                     where = ", ".join(server.get("listens", []))
                     lines.append(f"{label} ({where}){change}")
     return lines
+
+
+#: What only a TLS listener uses (httpd-conf.md 2.4.12, 2.4.15): left out of a plain one's entry.
+_TLS_ONLY = ("tls", "hsts")
+
+
+def per_listener(servers: dict[str, Data]) -> dict[str, Data]:
+    """One entry per listener of each server block, as httpd clones a block for each of its
+    `listen on` statements (httpd-conf.md 2.4.1, 3.1): a block listening on ports 80 and 443
+    means what two blocks with one listener each and the same content mean, so the two shapes
+    compare equal (issue 14: hostgen writes one block where the release allows it, a live file
+    may have two). A plain listener's entry leaves out the TLS settings it never uses."""
+    split: dict[str, Data] = {}
+    for key, server in servers.items():
+        listens = server.get("listens", [])
+        if len(listens) < 2:
+            split[key] = server
+            continue
+        prefix = "match " if server.get("match") else ""
+        for listen in listens:
+            entry = {k: v for k, v in server.items()
+                     if not (k in _TLS_ONLY and not listen.endswith(" tls"))}
+            entry["listens"] = [listen]
+            name = f"{prefix}{server.get('name')} [{listen}]"
+            while name in split:
+                name += "+"
+            split[name] = entry
+    return split
 
 
 def _server_changes(old: dict[str, Data] | None, new: dict[str, Data] | None) -> list[str]:

@@ -4,9 +4,11 @@ cross-field rules) -> a LoadedSite, or every problem at once.
     loaded = load_site(path)     # raises InvalidSite with every positioned problem
 
 Modules: loader (YAML with positions), problems (positioned problems and the position types),
-model + types + versions (the inert site model and its release gates), validate + rules/ (the
-cross-field rules), layout (how servers become httpd server blocks, which the rules check before
-anything is rendered), load (the verbs below). Imports nothing from a later stage.
+model + model_httpd + model_base + types + versions (the inert site model, its httpd part
+with every directive of httpd.conf, and their release gates), validate + rules/ (the
+cross-field rules; httpd's in rules/httpd, httpd_server and httpd_values), layout (how
+servers become httpd server blocks, which the rules check before anything is rendered), load
+(the verbs below). Imports nothing from a later stage.
 """
 
 from __future__ import annotations

@@ -2,10 +2,12 @@
 
 A server with TLS listens on port 443 with TLS and, unless `http: off`, on port 80 where it
 either serves the same content (`http: serve`) or answers every request with a 301 to https
-(`http: redirect`). The redirect is a block of its own (its content differs). Served twice, the
-content is written as two blocks, one per port, because mixing TLS and plain listeners in one
-block is only accepted since OpenBSD 6.9/7.0 (httpd-conf.md 5.3) and hostgen targets 5.7
-onwards. A TLS listener on `httpd.listen` port 443 takes its `listen` and `tls` lines from an
+(`http: redirect`, a block of its own: its content differs). Served on both ports, the content
+is one block holding both listeners where the target release allows mixing plain and TLS
+listeners in one block (httpd-conf.md 5.3: 6.9/7.0; versions.FEATURES["listen_mixed"]), as
+an administrator writes it (issue 14); for older targets it is two blocks, one per port, with
+the same content. The ACME challenge location comes first in every block with a plain port-80
+listener. A TLS listener on `httpd.listen` port 443 takes its `listen` and `tls` lines from an
 include fragment (`httpd.tls`, or `httpd.NAME.tls` for other material); a server with its own
 `listen` gets them inline.
 
@@ -23,6 +25,19 @@ from hostgen.site.versions import requirement
 HTTP_PORT = 80
 HTTPS_PORT = 443
 SYSTEM_TYPES = "/usr/share/misc/mime.types"   # what `types: {system: true}` includes
+#: Read in place of SYSTEM_TYPES where the host's own list is not at hand (the simulator, a
+#: copy of /etc on a workstation): httpd's built-in table (httpd-conf.md 2.3), so only the
+#: media types of files the site does not list itself can differ from the host's.
+SYSTEM_TYPES_STAND_IN = """\
+text/css css
+text/html html
+text/plain txt
+image/gif gif
+image/jpeg jpeg jpg
+image/png png
+image/svg+xml svg
+application/javascript js
+"""
 
 
 @dataclass(frozen=True)
@@ -103,13 +118,18 @@ def blocks(httpd: Httpd, release: str) -> list[Block]:
             continue
         address = server.listen or httpd.listen
         plain = Listen(address, HTTP_PORT, False)
-        if material is None or http_of(server) != "off":
-            redirect = material is not None and http_of(server) == "redirect"
-            result.append(Block(index, server, (plain,), None, None, redirect, acme))
-        if material is not None:
-            fragment = None if server.listen else fragment_name(material, httpd)
-            result.append(Block(index, server, (Listen(address, HTTPS_PORT, True),), material,
-                                fragment, False, False))
+        if material is None:
+            result.append(Block(index, server, (plain,), None, None, False, acme))
+            continue
+        secure = Listen(address, HTTPS_PORT, True)
+        fragment = None if server.listen else fragment_name(material, httpd)
+        http = http_of(server)
+        if http == "serve" and mixes(release):
+            result.append(Block(index, server, (plain, secure), material, fragment, False, acme))
+            continue
+        if http != "off":
+            result.append(Block(index, server, (plain,), None, None, http == "redirect", acme))
+        result.append(Block(index, server, (secure,), material, fragment, False, False))
     return result
 
 

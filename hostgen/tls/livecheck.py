@@ -261,8 +261,9 @@ def _dkim(site: Site, root: Path) -> list[Problem]:
 # -- inside the chroot -----------------------------------------------------------------------
 
 
-def _chroot_path(root: Path, path: str) -> tuple[Path, str]:
-    host = f"{CHROOT}/{path.lstrip('/')}"
+def _chroot_path(root: Path, path: str, site: Site) -> tuple[Path, str]:
+    chroot = (site.httpd.chroot if site.httpd else None) or CHROOT   # httpd.chroot, if set
+    host = f"{chroot.rstrip('/')}/{path.lstrip('/')}"
     return root / host.lstrip("/"), host
 
 
@@ -305,7 +306,7 @@ def _socket_of(site: Site, loc: Loc, ref: object) -> tuple[Loc, str] | None:
 def _sockets(site: Site, root: Path) -> list[Problem]:
     problems = []
     for loc, socket in fastcgi_sockets(site):
-        path, host = _chroot_path(root, socket)
+        path, host = _chroot_path(root, socket, site)
         try:
             mode = path.stat().st_mode
         except FileNotFoundError:
@@ -338,7 +339,7 @@ def document_roots(site: Site) -> Iterator[tuple[Loc, str]]:
 def _roots(site: Site, root: Path) -> list[Problem]:
     problems = []
     for loc, directory in document_roots(site):
-        path, host = _chroot_path(root, directory)
+        path, host = _chroot_path(root, directory, site)
         if path.is_dir():
             continue
         what = "is not a directory" if os.path.lexists(path) else "document root does not exist"

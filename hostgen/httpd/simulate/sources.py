@@ -10,6 +10,7 @@ From an httpd.conf: positions are the file and line of the statement.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +21,11 @@ from hostgen.httpd.simulate.table import Entry, Table, build_table
 from hostgen.live.httpd import parse
 from hostgen.live.httpd_ast import HttpdConfig
 from hostgen.render.outputs import render
-from hostgen.site.layout import SYSTEM_TYPES, Block, blocks
+from hostgen.site.layout import SYSTEM_TYPES, SYSTEM_TYPES_STAND_IN, Block, blocks
 from hostgen.site.load import LoadedSite
 from hostgen.site.model import Site
 from hostgen.site.problems import Loc
+from hostgen.site.versions import requirement
 
 
 @dataclass
@@ -99,22 +101,16 @@ def rendered_config(site: Site) -> HttpdConfig:
             return SYSTEM_TYPES_STAND_IN
         raise OSError(f"{name} is not rendered")
 
-    return parse(outputs["httpd.conf"].text, "httpd.conf", read_include=read_include)
+    text = outputs["httpd.conf"].text
+    if requirement("request_strip", site.host.openbsd) is not None:
+        # Before 6.4 hostgen writes `root strip N`, which 6.4 renamed `request strip N` with
+        # the same meaning (httpd-conf.md 2.4.3, 5.3); the parser reads 6.4 onwards.
+        text = _ROOT_STRIP.sub(r"\1request strip ", text)
+    return parse(text, "httpd.conf", read_include=read_include)
 
 
-#: `types: {system: true}` includes the host's own list, which is not here: the simulator reads
-#: httpd's built-in table in its place (httpd-conf.md 2.3), so only the media types of files
-#: the site does not list itself can differ from the host's.
-SYSTEM_TYPES_STAND_IN = """\
-text/css css
-text/html html
-text/plain txt
-image/gif gif
-image/jpeg jpeg jpg
-image/png png
-image/svg+xml svg
-application/javascript js
-"""
+_ROOT_STRIP = re.compile(r"^(\t+)root strip (?=[0-9]+$)", re.MULTILINE)
+
 
 _CACHE: list[tuple[Site, Table]] = []
 

@@ -1,4 +1,6 @@
-"""Cross-field rules: one module per section of site.yaml, each a function of the whole site."""
+"""Cross-field rules: one module per section of site.yaml, each a function of the whole site
+(httpd's, the largest, in three: httpd for the entry point, locations and names defined twice,
+httpd_server for global options and servers, httpd_values for what both share)."""
 
 from __future__ import annotations
 

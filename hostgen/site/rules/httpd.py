@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from hostgen.site.layout import blocks, names, serves
-from hostgen.site.model import Httpd, Location, Server, Site
+from hostgen.site.layout import Block, blocks, names, serves
+from hostgen.site.model import Location, Server, Site
 from hostgen.site.problems import Loc, Problem
 from hostgen.site.rules.httpd_server import check_globals, check_server, check_sockets
 from hostgen.site.rules.httpd_values import (
@@ -37,8 +37,9 @@ def check_httpd(site: Site) -> list[Problem]:
     for name, responder in site.fastcgi.items():
         problems += check_fastcgi(responder, ("fastcgi", name), release)
     problems += check_globals(httpd, release)
-    problems += _duplicate_blocks(httpd, release)
-    problems += check_sockets(httpd, release)
+    written = blocks(httpd, release)
+    problems += _duplicate_blocks(written)
+    problems += check_sockets(written)
     for index, server in enumerate(httpd.servers):
         loc: Loc = ("httpd", "servers", index)
         problems += check_server(server, loc, site, httpd, release)
@@ -88,14 +89,14 @@ def _location(location: Location, loc: Loc, site: Site, release: str) -> list[Pr
     return [p for p in problems if p.level == "error" or p.rule not in location.silence]
 
 
-def _duplicate_blocks(httpd: Httpd, release: str) -> list[Problem]:
+def _duplicate_blocks(written: list[Block]) -> list[Problem]:
     """httpd stops with `server "NAME" defined twice` when a name, a server's own or an alias,
     is defined again on the same address and port (compared exactly, as parse.y does: a
     `match` name by its text), even within one server (an alias repeating its name). A
     server's port-80 and TLS listeners never collide: their ports differ."""
     seen: dict[tuple[str, str, int], int] = {}
     problems: list[Problem] = []
-    for block in blocks(httpd, release):
+    for block in written:
         server = block.server
         first_key = "match" if server.match is not None else "name"
         where_of: list[Loc] = [(first_key,)] + [("aliases", i) for i in range(len(server.aliases))]

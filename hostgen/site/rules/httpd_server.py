@@ -5,7 +5,7 @@ connection and tcp settings, and what servers sharing an address and port must a
 from __future__ import annotations
 
 from hostgen.live.httpd_checks import protocol_bits
-from hostgen.site.layout import blocks, http_of, material_of, tls_options
+from hostgen.site.layout import Block, http_of, material_of, tls_options
 from hostgen.site.model import Httpd, Server, Site, TlsOptions
 from hostgen.site.problems import Loc, Problem
 from hostgen.site.rules.httpd_values import needs, pattern, redirect, serving
@@ -33,6 +33,12 @@ def check_globals(httpd: Httpd, release: str) -> list[Problem]:
         if not types.system and not types.entries:
             problems.append(Problem((*loc, "types"), "types needs system: true or at least one "
                                     "entry (httpd refuses an empty types block)"))
+        elif not types.system:
+            # httpd-conf.md 2.3: any media type in the file drops httpd's built-in table
+            problems.append(Problem((*loc, "types"), "without system: true these entries are "
+                                    "the whole table: httpd's built-in types (html, css, png, "
+                                    "...) are no longer loaded", level="warning",
+                                    rule="types-without-system"))
         seen: set[str] = set()
         for number, entry in enumerate(types.entries):
             for i, extension in enumerate(entry.extensions):
@@ -199,13 +205,13 @@ def tls_key(options: TlsOptions | None) -> tuple[object, ...]:
             ca is not None and ca.optional, seconds)
 
 
-def check_sockets(httpd: Httpd, release: str) -> list[Problem]:
+def check_sockets(written: list[Block]) -> list[Problem]:
     """Servers sharing an address and port: all TLS or all plain, and TLS ones with the same
     settings (httpd: tls and non-tls / tls configuration mismatch on same address/port)."""
     first: dict[tuple[str, int], tuple[int, bool, tuple[object, ...]]] = {}
     problems: list[Problem] = []
     reported: set[int] = set()
-    for block in blocks(httpd, release):
+    for block in written:
         key = tls_key(tls_options(block.server))
         for listen in block.listens:
             where = (listen.address, listen.port)

@@ -36,10 +36,11 @@ def serving(item: Server | Location, loc: Loc, site: Site, release: str,
         value = getattr(item, key, None)
         if isinstance(value, str) and len(value.encode()) > limit:
             problems.append(Problem((*loc, key), f"{key} is at most {limit} bytes in httpd"))
-    if item.root is not None and item.root.startswith("/var/www"):
+    chroot = (site.httpd.chroot if site.httpd else None) or "/var/www"
+    if item.root is not None and (item.root + "/").startswith(chroot.rstrip("/") + "/"):
         problems.append(Problem((*loc, "root"), f'root is inside the chroot: "{item.root}" '
-                                f'means /var/www{item.root} on the host', level="warning",
-                                rule="root-in-chroot"))
+                                f"means {chroot.rstrip('/')}{item.root} on the host",
+                                level="warning", rule="root-in-chroot"))
     if item.rewrite is not None:
         problems += needs("request_rewrite", (*loc, "rewrite"), release)
     if isinstance(item.rewrite, str):
