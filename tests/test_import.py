@@ -36,9 +36,9 @@ def test_round_trip_means_the_same(case: Path, tmp_path: Path) -> None:
         assert found == [] and stderr == ""
 
 
-def test_every_case_but_a_macro_in_a_word_is_exact() -> None:
+def test_every_case_is_exact_but_a_macro_in_a_word_and_the_older_layout() -> None:
     lossy = {c.name for c in CASES if (c / "expected" / "exit").read_text() != "0\n"}
-    assert lossy == {"macro-addresses"}
+    assert lossy == {"macro-addresses", "story-two-blocks"}
 
 
 def test_the_story_host_imports_idiomatically(tmp_path: Path) -> None:

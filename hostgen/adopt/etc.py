@@ -139,6 +139,7 @@ def adopt_root(root: Path, release: str | None = None) -> Adopted:
         lines = outline(text, path)
         httpd_comments = scan(text, '"')
         sections = adopt_httpd(config, lines, materials, system_types=SYSTEM_TYPES in included,
+                               release=target,
                                comments=bool(httpd_comments[0] or httpd_comments[1]))
         losses += sections.losses + macro_losses(text, lines)
     rc_text = read_text(root / "rc.conf.local")

@@ -33,6 +33,7 @@ from hostgen.adopt.httpd_servers import (
 )
 from hostgen.adopt.result import Loss
 from hostgen.live.httpd import HttpdConfig, Location, Server
+from hostgen.site.versions import NEWEST, requirement
 
 _DEFAULT_FRAGMENT = "/etc/httpd.tls"
 _CERT_SUFFIXES = (".pem", ".crt", ".cer", ".cert", ".fullchain", ".chain")
@@ -83,7 +84,8 @@ class HttpdImport:
 
 
 def adopt_httpd(config: HttpdConfig, outline: Outline, materials: Materials, *,
-                comments: bool = True, system_types: bool = False) -> HttpdImport:
+                comments: bool = True, system_types: bool = False,
+                release: str = NEWEST) -> HttpdImport:
     """The sections of one httpd.conf; `comments`: whether it has any (else the homes of its
     statements are not worked out); `system_types`: whether it includes the system's
     mime.types in `types`."""
@@ -94,6 +96,14 @@ def adopt_httpd(config: HttpdConfig, outline: Outline, materials: Materials, *,
     for block in config.servers:
         drafts.append(draft(block, acme))
     merged = merge(drafts)
+    if requirement("listen_mixed", release) is None:
+        for m in merged:
+            plain = m.plain_block
+            if (m.http == "serve" and m.tls_block is not None and plain is not m.tls_block
+                    and plain and plain.acme_line):
+                losses.append(Loss(plain.block.path, plain.acme_line, "the ACME challenge "
+                                   "location now also answers on TLS port 443: hostgen writes "
+                                   "a server that serves both ports as one block (6.9+)"))
     merged, changed = in_order(drafts, merged)
     for listener, block in changed:
         losses.append(Loss(block.path, block.line, f"the servers on {listener} "

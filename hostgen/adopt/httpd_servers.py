@@ -69,11 +69,18 @@ class Merged:
 
 def is_acme(location: Location, server: Server) -> str | None:
     """The challenge root when `location` is what hostgen writes for `httpd.acme` (root and
-    `request strip 2`; `pass` only matters under a server-wide block)."""
+    `request strip 2`; `pass` only matters under a server-wide block; `request no rewrite`,
+    `no fastcgi` and `no authenticate` exactly where the server sets them)."""
     o = location.options
-    bare = replace(o, root=None, strip=None, block=None)
+    s = server.options
+    expected = replace(type(o)(), rewrite=False if isinstance(s.rewrite, str) else None,
+                       fastcgi=type(o.fastcgi)(enabled=False) if s.fastcgi.enabled else
+                       type(o.fastcgi)(),
+                       no_authenticate=True if s.authenticate is not None else None)
+    if replace(o, root=None, strip=None, block=None) != expected:
+        return None
     if (location.match or location.found is not None or location.pattern != ACME_PATH
-            or o.root is None or o.strip != 2 or bare != type(o)()):
+            or o.root is None or o.strip != 2):
         return None
     passes = o.block is not None and o.block.kind == "pass"
     if o.block is not None and not passes:
@@ -85,12 +92,11 @@ def is_acme(location: Location, server: Server) -> str | None:
 
 def listeners(block: Server) -> tuple[str | None, bool, bool]:
     """(address, plain on 80, TLS on 443) of a block; the address only when the block listens
-    on one address, on port 80 or with TLS on port 443 (hostgen's two blocks); else None, and
-    the block is written with its list of listeners (one block for plain and TLS listeners
-    together, as httpd 6.9+ reads it, stays one block)."""
+    on one address, on port 80 and/or with TLS on port 443 (what hostgen writes for one server,
+    in one block since 6.9); else None, and the block is written with its list of listeners."""
     kinds = {(listen.port, listen.tls) for listen in block.listens}
     addresses = {listen.address for listen in block.listens}
-    simple = len(addresses) == 1 and len(kinds) == 1 == len(block.listens) and kinds <= {
+    simple = len(addresses) == 1 and len(kinds) == len(block.listens) and kinds <= {
         ("80", False), ("443", True)}
     address = next(iter(addresses)) if simple else None
     return address, ("80", False) in kinds, ("443", True) in kinds
@@ -167,6 +173,9 @@ def merge(drafts: list[Draft]) -> list[Merged]:
         if d.address is None:   # a list of listeners: a server of its own
             secure = any(listen.tls for listen in d.block.listens)
             result.append(Merged(d if secure else None, None if secure else d, "off"))
+            continue
+        if d.plain and d.tls:   # one block for both listeners: http: serve
+            result.append(Merged(d, d, "serve"))
             continue
         partner = waiting.get(d.identity)
         if partner is not None and _pairs(partner, d):
