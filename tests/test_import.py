@@ -241,3 +241,16 @@ def test_an_import_that_breaks_a_rule_says_what_check_will_say(
     assert capsys.readouterr().err.startswith(
         "site.yaml:5: warning: hostgen check: every nameserver is this host's own resolver")
     assert 'nameservers: ["::1"]' in out.read_text()
+
+
+def test_spamd_flags_site_yaml_cannot_say_are_warnings(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    root = write_root(tmp_path, 'server "a" {\n\tlisten on * port 80\n}\n',
+                      rc_conf_local="httpd_flags=\nspamd_flags=-v -b -C /etc/ssl/a.crt\n")
+    out = tmp_path / "site.yaml"
+    assert main(["import", str(root), "--out", str(out)]) == 1
+    assert capsys.readouterr().err == (
+        f"{root}/rc.conf.local:2: warning: spamd -C and -K come together in site.yaml "
+        "(spamd.tls); the one given alone is left out\n"
+        f"{root}/rc.conf.local:2: warning: spamd -b has no site.yaml key; left out\n")
+    assert "spamd:\n  verbose: true\n" in out.read_text()
