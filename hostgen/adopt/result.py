@@ -7,11 +7,9 @@ makes `hostgen import` exit 1 (DESIGN.md, the `import` rows).
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from hostgen.errors import HostgenError
@@ -41,13 +39,11 @@ class Adopted:
 
 def dump(document: CommentedMap) -> str:
     """The YAML text of a document: block style, two-space indent, keys in insertion order,
-    so the same input always gives the same bytes."""
-    yaml = YAML()
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 100
-    out = io.StringIO()
-    yaml.dump(document, out)
-    return out.getvalue()
+    so the same input always gives the same bytes (hostgen.adopt.emit: ruamel's layout,
+    written directly)."""
+    from hostgen.adopt.emit import emit
+
+    return emit(document)[0]
 
 
 def write_site(text: str, out: Path, *, force: bool) -> None:
