@@ -1,0 +1,194 @@
+"""adopt_nginx(): an nginx configuration -> a commented site.yaml with losses and expectations."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hostgen.adopt.nginx.context import Context
+from hostgen.adopt.nginx.document import Server, document
+from hostgen.adopt.nginx.expectations import Target, expectations, redirect_expectation
+from hostgen.adopt.nginx.locations import emit, emit_server_rewrites, location_body, order
+from hostgen.adopt.nginx.plan import Emitted, NServer
+from hostgen.adopt.nginx.read import Directive, read
+from hostgen.adopt.nginx.rewrites import return_fields
+from hostgen.adopt.nginx.servers import Shape, read_server, server_fields, shape
+from hostgen.adopt.nginx.twins import acme_root, https_twin
+from hostgen.adopt.result import Adopted
+from hostgen.errors import LiveFileError
+
+ACME_PATH = "/.well-known/acme-challenge/"
+# what a FastCGI or MIME include holds, httpd does itself (nginx-to-httpd.md 10)
+_STANDARD_INCLUDE = re.compile(r"fastcgi|mime\.types")
+
+
+@dataclass
+class _Plan:
+    shape: Shape
+    default: bool = False
+    twin: Shape | None = None
+    names: list[str] = field(default_factory=list)
+
+
+def adopt_nginx(conf: Path, release: str | None) -> Adopted:
+    config = read(conf)
+    if not config.servers:
+        raise LiveFileError(str(conf), 0, "no http server {} block to translate")
+    ctx = Context()
+    for include in config.missing:
+        if not _STANDARD_INCLUDE.search(include.args[0]):
+            ctx.lose(include, f"include {include.args[0]}: no such file, not translated")
+    shapes = [shape(read_server(d, config.http, ctx), ctx) for d in config.servers]
+    plans = _plans(shapes)
+    acme = _merge_twins(plans, ctx)
+    listen = _listen(plans, ctx)
+    servers: list[Server] = []
+    targets: list[Target] = []
+    extra: list[dict[str, Any]] = []
+    for plan in sorted(plans, key=_rank):
+        site, emitted, whole = _server(plan, listen, ctx)
+        servers.append(Server(site, plan.shape.server.directive, emitted))
+        scheme = "https" if plan.shape.tls else "http"
+        host = _host(plan.names)
+        targets.append(Target(plan.shape.server, scheme, host, emitted, whole))
+        if plan.twin is not None:
+            found = redirect_expectation(plan.twin.server, host)
+            extra += [found] if found else []
+            if acme is not None:
+                extra.append({"url": f"http://{host}{ACME_PATH}token", "status": 200,
+                              "location": f"{ACME_PATH}*"})
+    expect = expectations(targets) + extra
+    doc = document(_host(_all_names(plans)), release, ctx, listen, acme, servers, expect,
+                   conf.parent)
+    return Adopted(doc, sorted(ctx.losses))
+
+
+def _plans(shapes: list[Shape]) -> list[_Plan]:
+    """Each server, marked when nginx makes it the default of one of its sockets."""
+    plans = [_Plan(s) for s in shapes]
+    sockets = {socket for s in shapes for socket in s.sockets()}
+    for socket in sorted(sockets):
+        on = [p for p in plans if socket in p.shape.sockets()]
+        marked = [p for p in on if any(listen.default and (listen.port, listen.tls) == socket
+                                       for listen in p.shape.listens)]
+        (marked or on)[0].default = True
+    for plan in plans:
+        plan.names = plan.shape.names or ["*" if plan.default else "_"]
+    return plans
+
+
+def _rank(plan: _Plan) -> tuple[int, int]:
+    """httpd takes the first server of a socket as its default and the first name that
+    matches: defaults first, then exact names before wildcards; a nameless default (nginx's
+    `server_name _`) last, as "*", catching every other host as nginx does."""
+    if plan.names == ["*"]:
+        return (3, 0)
+    if plan.default:
+        return (0, 0)
+    if plan.names == ["_"]:
+        return (2, 0)
+    return (1, max(0 if "*" not in n else 1 if n.startswith("*") else 2 for n in plan.names))
+
+
+def _merge_twins(plans: list[_Plan], ctx: Context) -> str | None:
+    """A port-80 server that only redirects to https for the names of a TLS server becomes
+    that server's `http: redirect` (and its ACME location `httpd.acme`)."""
+    acme: str | None = None
+    for plan in [p for p in plans if p.shape.tls and not p.shape.plain]:
+        for other in plans:
+            if other is plan or other.shape.tls or other.twin is not None or \
+                    set(other.shape.names) != set(plan.shape.names) or not plan.shape.names:
+                continue
+            if not https_twin(other.shape.server, plan.shape.names):
+                continue
+            root = acme_root(other.shape.server, ctx)
+            if root is False or (isinstance(root, str) and acme not in (None, root)):
+                continue
+            acme = root if isinstance(root, str) else acme
+            plan.twin = other.shape
+            other.twin = plan.shape
+            break
+    plans[:] = [p for p in plans if not (p.twin is not None and not p.shape.tls)]
+    return acme
+
+
+def _listen(plans: list[_Plan], ctx: Context) -> str:
+    counts = Counter(_address(p.shape, ctx) for p in plans)
+    return counts.most_common(1)[0][0]
+
+
+def _address(s: Shape, ctx: Context) -> str:
+    addresses = sorted({listen.address for listen in s.listens})
+    if {"0.0.0.0", "::"} <= set(addresses):
+        return "*"
+    if len(addresses) > 1:
+        ctx.lose(s.server.listens[0], f"listens on {', '.join(addresses)}: site.yaml's "
+                                      f"`listen` list form is not in the model yet; "
+                                      f"{addresses[0]} kept")
+    return addresses[0] if addresses else "*"
+
+
+def _server(plan: _Plan, listen: str, ctx: Context) -> tuple[dict[str, Any], list[Emitted],
+                                                              Directive | None]:
+    s = plan.shape
+    site: dict[str, Any] = {"name": plan.names[0]}
+    if plan.names[1:]:
+        site["aliases"] = plan.names[1:]
+    address = _address(s, ctx)
+    if address != listen:
+        site["listen"] = address
+    if s.tls:
+        site["http"] = "serve" if s.plain else "redirect" if plan.twin else "off"
+    site.update(server_fields(s.server, ctx, s.tls))
+    emitted, whole = _locations(s.server, site, ctx)
+    return site, emitted, whole
+
+
+def _locations(server: NServer, site: dict[str, Any], ctx: Context) -> tuple[list[Emitted],
+                                                                            Directive | None]:
+    emitted, final = emit_server_rewrites(server, ctx)
+    if final is not None:
+        returned = return_fields(final, None, {}, server, ctx)
+        if returned is not None and "redirect" in returned and not emitted:
+            site.update(returned)
+            return [], final
+        if returned is not None:
+            emitted.append(Emitted({"path": "*", **returned}, final, "*", final))
+        return _unique(emitted), None
+    named = {name: location_body(loc, ctx) for name, loc in server.named.items()}
+    for location in order(server.locations, ctx):
+        emitted += emit(location, server, ctx, named)
+    return _unique(emitted), None
+
+
+def _unique(emitted: list[Emitted]) -> list[Emitted]:
+    """httpd refuses the same location twice ("location defined twice"); the second could
+    never answer anyway (first match wins)."""
+    seen: set[tuple[str, str, object]] = set()
+    out = []
+    for e in emitted:
+        key = ("match" if "match" in e.fields else "path", e.text, e.fields.get("found"))
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out
+
+
+def _host(names: list[str]) -> str:
+    """A host name that reaches a server: its first exact name, or one made from a glob."""
+    for name in names:
+        if "*" not in name and name != "_":
+            return name
+    for name in names:
+        if name.startswith("*."):
+            return "www" + name[1:]
+        if name.endswith(".*"):
+            return name[:-1] + "com"
+    return "default.invalid"
+
+
+def _all_names(plans: list[_Plan]) -> list[str]:
+    return [name for p in plans for name in p.names]

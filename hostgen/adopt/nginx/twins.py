@@ -1,0 +1,49 @@
+"""The port-80 server next to a TLS one that only sends clients to https (nginx-to-httpd.md
+12): in site.yaml it is the TLS server's `http: redirect`, its ACME location `httpd.acme`."""
+
+from __future__ import annotations
+
+from hostgen.adopt.nginx.context import Context
+from hostgen.adopt.nginx.plan import NLocation, NServer
+
+ACME_PREFIX = "/.well-known/acme-challenge/"
+
+
+def https_twin(server: NServer, names: list[str]) -> bool:
+    """True when every request but ACME challenges gets `301 https://<the name asked><uri>`,
+    which is what hostgen's `http: redirect` answers (https://$SERVER_NAME$REQUEST_URI)."""
+    targets = {"https://$host$request_uri", "https://$http_host$request_uri"}
+    if len(names) == 1:
+        targets |= {"https://$server_name$request_uri", f"https://{names[0]}$request_uri"}
+    others = [loc for loc in server.locations if not _is_acme(loc)]
+    if server.rewrites:
+        return len(server.rewrites) == 1 and _returns(server.rewrites[0].args, targets)
+    return (len(others) == 1 and others[0].modifier == "" and others[0].path == "/"
+            and len(others[0].rewrites) == 1
+            and _returns(others[0].rewrites[0].args, targets))
+
+
+def acme_root(server: NServer, ctx: Context) -> str | None | bool:
+    """The chroot folder an ACME location serves challenges from; None without one, False
+    when it does something `httpd.acme` cannot say."""
+    for loc in server.locations:
+        if not _is_acme(loc):
+            continue
+        if loc.rewrites:
+            return False
+        roots = [d for d in loc.simple if d.name in ("root", "alias")]
+        if len(roots) != 1:
+            return False
+        folder = ctx.chrooted(roots[0], roots[0].args[0], roots[0].name)
+        if roots[0].name == "root":
+            return folder.rstrip("/") + ACME_PREFIX.rstrip("/")
+        return folder
+    return None
+
+
+def _is_acme(loc: NLocation) -> bool:
+    return loc.modifier in ("", "^~") and loc.path in (ACME_PREFIX, ACME_PREFIX.rstrip("/"))
+
+
+def _returns(args: list[str], targets: set[str]) -> bool:
+    return len(args) == 2 and args[0] == "301" and args[1] in targets
