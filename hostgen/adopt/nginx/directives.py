@@ -169,6 +169,11 @@ def _auth_file(d: Directive, fields: Fields, ctx: Context) -> None:
                 "on OpenBSD) work, apr1/SHA hashes from Linux htpasswd do not")
 
 
+def _allow(d: Directive, fields: Fields, ctx: Context) -> None:
+    if d.args != ["all"]:   # `allow all` lets everyone in: what httpd does anyway
+        ctx.lose(d, f"allow {' '.join(d.args)} dropped: {ADVICE['allow']}")
+
+
 def _deny(d: Directive, fields: Fields, ctx: Context) -> None:
     if d.args == ["all"]:
         fields["block"] = True
@@ -238,6 +243,7 @@ TRANSLATE: dict[str, Callable[[Directive, Fields, Context], None]] = {
     "error_log": _log,
     "auth_basic": _auth_basic,
     "auth_basic_user_file": _auth_file,
+    "allow": _allow,
     "deny": _deny,
     "gzip_static": _gzip_static,
     "fastcgi_pass": _fastcgi_pass,

@@ -91,12 +91,16 @@ def _samples(target: Target) -> list[tuple[str, str]]:
             if e.variant is None:
                 samples.append((source.path, ""))
                 continue
-            path = e.variant.sample if e.variant.sample.startswith("/") else \
-                "/" + e.variant.sample
+            path = _path(e.variant.sample)
             samples.append((path, ""))
             if source.modifier == "~*":
                 samples.append((path.upper(), ""))
         elif e.variant is not None:
             sample = e.variant.sample
-            samples.append((sample if sample.startswith("/") else "/" + sample, REWRITE_QUERY))
+            samples.append((_path(sample), REWRITE_QUERY))
     return [(p, q) for p, q in samples if _URL_SAFE.fullmatch(p) and p.startswith("/")]
+
+
+def _path(sample: str) -> str:
+    """A path from the sample of an unanchored pattern (`.css` -> `/example.css`)."""
+    return sample if sample.startswith("/") else "/example" + sample
