@@ -83,7 +83,7 @@ def _plain(value: Any) -> Any:
 
 def _where(d: Directive, base: Path) -> str:
     """The nginx file relative to the configuration's folder when it is inside it."""
-    path = os.path.relpath(d.file, base) if os.path.isabs(d.file) else d.file
+    path = os.path.relpath(d.file, base)
     if path.startswith(".."):
         path = d.file
     return f"{path}:{d.line}"

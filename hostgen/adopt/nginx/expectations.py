@@ -33,12 +33,17 @@ def expectations(targets: list[Target]) -> list[dict[str, Any]]:
     seen: set[str] = set()
     for target in targets:
         for path, query in _samples(target):
-            url = f"{target.scheme}://{target.host}{path}" + (f"?{query}" if query else "")
-            if url in seen:
-                continue
             try:
                 result = answer(target.server, path, query, target.host, target.scheme)
+                if result.by_rewrite and not query:
+                    # httpd writes the query out (`?$QUERY_STRING`): with none, a bare "?"
+                    # would end its Location; with one, both answers are the same text
+                    query = REWRITE_QUERY
+                    result = answer(target.server, path, query, target.host, target.scheme)
             except Unknown:
+                continue
+            url = f"{target.scheme}://{target.host}{path}" + (f"?{query}" if query else "")
+            if url in seen:
                 continue
             entry = _entry(url, path, result, target)
             if entry is not None:
@@ -97,7 +102,7 @@ def _samples(target: Target) -> list[tuple[str, str]]:
                 samples.append((path.upper(), ""))
         elif e.variant is not None:
             sample = e.variant.sample
-            samples.append((_path(sample), REWRITE_QUERY))
+            samples.append((_path(sample), ""))
     return [(p, q) for p, q in samples if _URL_SAFE.fullmatch(p) and p.startswith("/")]
 
 

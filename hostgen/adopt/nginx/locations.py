@@ -120,6 +120,10 @@ def emit(location: NLocation, server: NServer, ctx: Context,
             fields = returned
         elif fallback is not None:
             target = try_files_target(fallback, variant, names, server, ctx, named)
+            if target is not None and "rewrite" in target and base.get("authenticate"):
+                ctx.lose(fallback, f"try_files fallback {fallback.args[-1]} is not protected: "
+                                   "httpd asks for the password of the location the rewritten "
+                                   "path lands in, nginx of this one")
             if target is not None:
                 out.append(Emitted({key: text, "found": False, **base, **target}, fallback,
                                    text, location, variant))

@@ -32,6 +32,7 @@ class Answer:
     status: int | str                # an HTTP status, or "drop" (return 444)
     redirect: str | None             # Location as nginx computes it (before making it absolute)
     via: NLocation | Directive | None   # what decided: a rewrite / return, or the location
+    by_rewrite: bool = False         # a redirect made by `rewrite` (it carries the query over)
 
 
 @dataclass
@@ -53,7 +54,7 @@ def answer(server: NServer, path: str, query: str, host: str, scheme: str) -> An
     for d in server.rewrites:
         result = _step(d, request, server)
         if isinstance(result, Answer):
-            return Answer(result.status, result.redirect, via or d)
+            return Answer(result.status, result.redirect, via or d, result.by_rewrite)
         if result == "changed":
             via = via or d
             if d.args[2:] in (["last"], ["break"]):
@@ -68,7 +69,7 @@ def answer(server: NServer, path: str, query: str, host: str, scheme: str) -> An
             result = _step(d, request, server, location)
             if isinstance(result, Answer):
                 first = d if via is location and d.name == "rewrite" else via
-                return Answer(result.status, result.redirect, first)
+                return Answer(result.status, result.redirect, first, result.by_rewrite)
             if result == "changed":
                 via = d if via is location else via
                 flag = d.args[2] if len(d.args) > 2 else ""
@@ -76,9 +77,18 @@ def answer(server: NServer, path: str, query: str, host: str, scheme: str) -> An
                 if flag in ("last", "break"):
                     break
         if not search_again:
-            blocked = any(d.name == "deny" and d.args == ["all"] for d in location.simple)
-            return Answer(403 if blocked else 200, None, via)
+            return Answer(_access(location), None, via)
     raise Unknown("rewrite cycle")
+
+
+def _access(location: NLocation) -> int:
+    """The access phase, after the rewrite phase: `deny all`, then `auth_basic` (no
+    credentials are sent)."""
+    if any(d.name == "deny" and d.args == ["all"] for d in location.simple):
+        return 403
+    if any(d.name == "auth_basic" and d.args != ["off"] for d in location.simple):
+        return 401
+    return 200
 
 
 def select(server: NServer, path: str) -> NLocation | None:
@@ -117,7 +127,7 @@ def _step(d: Directive, request: _Request, server: NServer,
     if not drop_query and request.query:
         text += ("&" if "?" in text else "?") + request.query
     if _EXTERNAL.match(target) or flag in ("permanent", "redirect"):
-        return Answer(301 if flag == "permanent" else 302, text, d)
+        return Answer(301 if flag == "permanent" else 302, text, d, by_rewrite=True)
     path, _, query = text.partition("?")
     request.path, request.query = path, query
     return "changed"
