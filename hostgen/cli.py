@@ -17,7 +17,9 @@ from hostgen.errors import HostgenError
 
 # Each module in hostgen.commands provides `register(subparsers)`, which adds its parser and
 # sets `func` (a callable taking the parsed args and returning the exit code).
-COMMANDS = ("render", "check", "diff", "apply", "route", "pattern", "dns", "schema")
+COMMANDS = ("render", "check", "diff", "apply", "route", "pattern", "dns", "schema", "import")
+#: a command whose name is a Python keyword lives in a module with a trailing underscore
+_MODULES = {"import": "import_"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -43,7 +45,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         if only is not None and name != only:
             sub.add_parser(name)
             continue
-        module = importlib.import_module(f"hostgen.commands.{name}")
+        module = importlib.import_module(f"hostgen.commands.{_MODULES.get(name, name)}")
         module.register(sub)
     return parser
 

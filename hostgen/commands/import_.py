@@ -1,0 +1,60 @@
+"""hostgen import: adopt a running host, writing the site.yaml its live files describe."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from hostgen.adopt.etc import adopt_root
+from hostgen.adopt.result import dump, write_site
+from hostgen.errors import HostgenError
+from hostgen.host.liveview import check_root
+
+DESCRIPTION = """\
+Read the files hostgen owns under ROOT (default /etc): httpd.conf with its includes (resolved
+under ROOT as the host resolves them) and macros, the spamd_flags line of rc.conf.local,
+dkimproxy_out.conf and resolv.conf (without resolvd's lines); write the site.yaml that renders
+back to files meaning the same to the daemons. Blocks hostgen would write as one server become
+one (a port-80 block that only redirects to https is `http: redirect`), each certificate and key
+one TLS material, each FastCGI socket one responder; the live files' comments are carried over.
+Everything that cannot be carried over exactly is a warning PATH:LINE: warning: ...
+
+The target release is --release, else the one ROOT/motd names, else the newest; a statement
+that release's httpd does not know is its error at PATH:LINE.
+
+examples:
+  hostgen import                              # /etc -> ./site.yaml
+  hostgen import /mnt/oldhost/etc --out hosts/oldhost.yaml --release 7.6
+"""
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("import", help="write site.yaml from a running host's /etc",
+                            description=DESCRIPTION,
+                            formatter_class=argparse.RawDescriptionHelpFormatter,
+                            epilog="exit codes: 0 carried over exactly, 1 written with losses "
+                                   "(each one listed), 2 a live file does not parse, or SITE "
+                                   "exists (nothing written)")
+    parser.add_argument("root", nargs="?", default="/etc", type=Path, metavar="ROOT",
+                        help="the live folder to read (default: /etc)")
+    parser.add_argument("--out", default="site.yaml", type=Path, metavar="SITE",
+                        help="where to write (default: ./site.yaml)")
+    parser.add_argument("--release", metavar="R",
+                        help='target OpenBSD release, e.g. "7.6" (default: from ROOT/motd, '
+                             "else the newest)")
+    parser.add_argument("--force", action="store_true", help="replace SITE if it exists")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    out: Path = args.out
+    if out.exists() and not args.force:   # before reading anything: nothing to lose
+        raise HostgenError(f"{out} exists; nothing written (use --force to replace it)")
+    check_root(args.root)
+    adopted = adopt_root(args.root, args.release)
+    write_site(dump(adopted.document), out, force=args.force)
+    for loss in adopted.losses:
+        print(loss.format(), file=sys.stderr)
+    print(f"wrote {out}" + (f" ({len(adopted.losses)} warning(s))" if adopted.losses else ""))
+    return adopted.exit_code
