@@ -10,7 +10,20 @@ from typing import Any
 from hostgen.adopt.nginx.read import Directive
 from hostgen.adopt.result import Loss
 
-CHROOT = "/var/www"   # httpd's default chroot: root, fastcgi socket, htpasswd are inside it
+CHROOT = "/var/www"
+# what httpd.conf cannot quote (httpd-conf.md 1.9; hostgen.site.types refuses it too)
+_UNQUOTABLE = re.compile(r"[\x00-\x1f\x7f\\]")
+
+
+def unquotable(value: Any) -> bool:
+    """True when a value (or one inside it) cannot be written into httpd.conf."""
+    if isinstance(value, str):
+        return bool(_UNQUOTABLE.search(value))
+    if isinstance(value, dict):
+        return any(unquotable(v) for v in value.values())
+    if isinstance(value, list):
+        return any(unquotable(v) for v in value)
+    return False   # httpd's default chroot: root, fastcgi socket, htpasswd are inside it
 
 
 @dataclass

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hostgen.adopt.nginx.context import Context
+from hostgen.adopt.nginx.context import Context, unquotable
 from hostgen.adopt.nginx.document import Server, document
 from hostgen.adopt.nginx.expectations import Target, expectations, redirect_expectation
 from hostgen.adopt.nginx.locations import emit, emit_server_rewrites, location_body, order
@@ -142,7 +142,12 @@ def _server(plan: _Plan, listen: str, ctx: Context) -> tuple[dict[str, Any], lis
         site["listen"] = address
     if s.tls:
         site["http"] = "serve" if s.plain else "redirect" if plan.twin else "off"
-    site.update(server_fields(s.server, ctx, s.tls))
+    for key, value in server_fields(s.server, ctx, s.tls).items():
+        if unquotable(value):
+            ctx.lose(s.server.directive, f"{key} left out: a backslash or a control character "
+                                         "cannot be written in httpd.conf")
+        else:
+            site[key] = value
     emitted, whole = _locations(s.server, site, ctx)
     return site, emitted, whole
 
@@ -157,19 +162,24 @@ def _locations(server: NServer, site: dict[str, Any], ctx: Context) -> tuple[lis
             return [], final
         if returned is not None:
             emitted.append(Emitted({"path": "*", **returned}, final, "*", final))
-        return _unique(emitted), None
+        return _unique(emitted, ctx), None
     named = {name: location_body(loc, ctx) for name, loc in server.named.items()}
     for location in order(server.locations, ctx):
         emitted += emit(location, server, ctx, named)
-    return _unique(emitted), None
+    return _unique(emitted, ctx), None
 
 
-def _unique(emitted: list[Emitted]) -> list[Emitted]:
+def _unique(emitted: list[Emitted], ctx: Context) -> list[Emitted]:
     """httpd refuses the same location twice ("location defined twice"); the second could
-    never answer anyway (first match wins)."""
+    never answer anyway (first match wins). A location holding a backslash or a control
+    character cannot be quoted in httpd.conf: it is left out, with a loss."""
     seen: set[tuple[str, str, object]] = set()
     out = []
     for e in emitted:
+        if unquotable(e.fields):
+            ctx.lose(e.origin, "left out: a backslash or a control character cannot be "
+                               "written in httpd.conf")
+            continue
         key = ("match" if "match" in e.fields else "path", e.text, e.fields.get("found"))
         if key not in seen:
             seen.add(key)
