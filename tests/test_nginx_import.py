@@ -3,6 +3,7 @@ translation follows (nginx-to-httpd.md 6.4 and 7.4, whose vectors are repeated h
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,10 @@ from hostgen.adopt.nginx.locations import flatten, order
 from hostgen.adopt.nginx.read import Directive
 from hostgen.adopt.nginx.regex import Untranslatable, replacement, translate
 from hostgen.adopt.result import dump
+from hostgen.checks.expectations import run_expectations
 from hostgen.cli import main
 from hostgen.errors import LiveFileError
+from hostgen.site.load import load_site
 
 MINIMAL = "events {}\nhttp {\n    server {\n        listen 80;\n        server_name a.test;\n"
 
@@ -251,3 +254,25 @@ def test_the_library_raises_live_file_error_with_crossplanes_position(tmp_path: 
         adopt_nginx(conf, None)
     assert (raised.value.path, raised.value.line) == (str(conf), 5)
     assert raised.value.message == 'unexpected end of file, expecting "}"'
+
+
+# ---- configurations full of what httpd cannot do ---------------------------------------------
+
+ROBUST = sorted((Path(__file__).resolve().parent / "nginx-robust").glob("*.conf"))
+
+
+@pytest.mark.parametrize("conf", ROBUST, ids=[c.stem for c in ROBUST])
+def test_untranslatable_configurations_still_give_a_valid_site(conf: Path,
+                                                                tmp_path: Path) -> None:
+    """Each loss listed (NAME.losses, reviewed), and what remains validates and proves
+    its own expectations."""
+    adopted = adopt_nginx(conf, None)
+    losses = "".join(loss.format().replace(f"{conf.parent}/", "") + "\n"
+                     for loss in adopted.losses)
+    expected = conf.with_suffix(".losses")
+    if os.environ.get("HOSTGEN_REGEN_NGINX"):
+        expected.write_text(losses)
+    assert losses == expected.read_text()
+    site = tmp_path / "site.yaml"
+    site.write_text(dump(adopted.document))
+    assert [p.message for p in run_expectations(load_site(site))] == []

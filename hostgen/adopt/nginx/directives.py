@@ -112,7 +112,31 @@ def body(directives: list[Directive], ctx: Context, *, server: bool) -> Fields:
     return fields
 
 
+def finish_authenticate(fields: Fields, own: list[Directive], outer: list[Directive],
+                        ctx: Context) -> None:
+    """`auth_basic` and its user file may be set at different levels in nginx; httpd's
+    `authenticate` needs both in one place. The outer level fills in what is missing."""
+    auth = fields.get("authenticate")
+    if not isinstance(auth, dict):
+        return
+    for d in outer:
+        if d.name == "auth_basic_user_file" and "htpasswd" not in auth and "$" not in d.args[0]:
+            auth["htpasswd"] = ctx.chrooted(d, d.args[0], "htpasswd file")
+        elif d.name == "auth_basic" and "realm" not in auth and d.args != ["off"]:
+            auth["realm"] = d.args[0]
+    if "htpasswd" not in auth:
+        where = next((d for d in own if d.name.startswith("auth_basic")), None)
+        if where is not None:
+            ctx.lose(where, "auth_basic without a usable auth_basic_user_file dropped")
+        del fields["authenticate"]
+    elif "realm" not in auth:
+        fields["authenticate"] = {"htpasswd": auth["htpasswd"]}
+
+
 def _root(d: Directive, fields: Fields, ctx: Context) -> None:
+    if "$" in d.args[0]:
+        ctx.lose(d, f"root {d.args[0]} built from variables dropped: write the folder itself")
+        return
     fields["root"] = ctx.chrooted(d, d.args[0], "root")
 
 
@@ -161,6 +185,9 @@ def _auth_basic(d: Directive, fields: Fields, ctx: Context) -> None:
 
 
 def _auth_file(d: Directive, fields: Fields, ctx: Context) -> None:
+    if "$" in d.args[0]:
+        ctx.lose(d, f"auth_basic_user_file {d.args[0]} built from variables dropped")
+        return
     current = fields.get("authenticate")
     auth = dict(current) if isinstance(current, dict) else {}
     auth["htpasswd"] = ctx.chrooted(d, d.args[0], "htpasswd file")
@@ -191,6 +218,9 @@ def _gzip_static(d: Directive, fields: Fields, ctx: Context) -> None:
 
 def _fastcgi_pass(d: Directive, fields: Fields, ctx: Context) -> None:
     target = d.args[0]
+    if "$" in target:
+        ctx.lose(d, f"fastcgi_pass {target} built from variables dropped: name the socket")
+        return
     if target.startswith("unix:"):
         path = target[len("unix:"):]
         if path.startswith("/var/www/"):

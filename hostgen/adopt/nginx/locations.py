@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from hostgen.adopt.nginx.context import Context
-from hostgen.adopt.nginx.directives import body
+from hostgen.adopt.nginx.directives import body, finish_authenticate
 from hostgen.adopt.nginx.plan import Emitted, NLocation, NServer, split_modifier
 from hostgen.adopt.nginx.read import Directive
 from hostgen.adopt.nginx.regex import Untranslatable, Variant, translate
@@ -47,8 +47,12 @@ def flatten(block: list[Directive], inherited: list[Directive], ctx: Context,
         if modifier == "@":
             named[path] = location
             continue
-        if modifier == "^~" and len(d.args) == 1:
-            ctx.lose(d, "an attached ^~ is read by nginx as part of a plain prefix")
+        if d.args[0].startswith("^~") and len(d.args) == 1:
+            # nginx's parser only splits off an attached "=" or "~": "^~/x/" is a prefix
+            # that no request path (always starting with "/") can have
+            ctx.lose(d, f"location {d.args[0]} left out: nginx reads an attached ^~ as part "
+                        "of a plain prefix, which no request matches")
+            continue
         if location.regex:
             try:
                 location.translation = translate(path, modifier == "~*")
@@ -100,7 +104,7 @@ def emit(location: NLocation, server: NServer, ctx: Context,
     patterns = _patterns(location, ctx)
     if not patterns:
         return []
-    base = location_body(location, ctx)
+    base = location_body(location, ctx, server.simple)
     out: list[Emitted] = []
     final: Directive | None = None
     fallback: Directive | None = None
@@ -124,7 +128,7 @@ def emit(location: NLocation, server: NServer, ctx: Context,
                 ctx.lose(fallback, f"try_files fallback {fallback.args[-1]} is not protected: "
                                    "httpd asks for the password of the location the rewritten "
                                    "path lands in, nginx of this one")
-            if target is not None:
+            if target:
                 out.append(Emitted({key: text, "found": False, **base, **target}, fallback,
                                    text, location, variant))
         out.append(Emitted({key: text, **(fields or {"pass": True})}, location.directive, text,
@@ -132,8 +136,10 @@ def emit(location: NLocation, server: NServer, ctx: Context,
     return out
 
 
-def location_body(location: NLocation, ctx: Context) -> dict[str, Any]:
+def location_body(location: NLocation, ctx: Context,
+                  outer: list[Directive]) -> dict[str, Any]:
     fields = body(location.simple, ctx, server=False)
+    finish_authenticate(fields, location.simple, outer, ctx)
     alias = fields.pop("alias", None)
     if alias is not None:
         _alias(location, alias, fields, ctx)

@@ -136,6 +136,8 @@ def _step(d: Directive, request: _Request, server: NServer,
 def _return(d: Directive, request: _Request, server: NServer,
             location: NLocation | None) -> Answer:
     args = d.args
+    if not args or (not args[0].isdigit() and len(args) > 1):
+        raise Unknown("return without a numeric status")
     code, url = (302, args[0]) if len(args) == 1 and not args[0].isdigit() else (
         int(args[0]), args[1] if len(args) > 1 else None)
     if code == 444:

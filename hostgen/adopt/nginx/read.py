@@ -47,6 +47,7 @@ class Config:
     http: list[Directive] = field(default_factory=list)   # http-level simple directives
     snippet: bool = False
     missing: list[Directive] = field(default_factory=list)   # includes that name no file
+    blocks: list[Directive] = field(default_factory=list)    # http-level map, upstream, ...
 
 
 def read(conf: Path) -> Config:
@@ -110,5 +111,5 @@ def _collect(work: list[Directive], config: Config, *, inside: bool) -> None:
             config.servers.append(directive)
         elif directive.name == "http" and directive.block is not None:
             _collect(directive.block, config, inside=True)
-        elif inside and directive.block is None and directive.name != "#":
-            config.http.append(directive)
+        elif inside and directive.name != "#":
+            (config.http if directive.block is None else config.blocks).append(directive)

@@ -38,6 +38,9 @@ def return_fields(d: Directive, variant: Variant | None, names: dict[str, int],
     """The keys of a `return`, or None (and a loss) when httpd cannot answer it."""
     args = d.args
     url: str | None
+    if not args or (not args[0].isdigit() and len(args) > 1):
+        ctx.lose(d, f"return {' '.join(args)}: the status must be a number in httpd")
+        return None
     if len(args) == 1 and not args[0].isdigit():
         code, url = 302, args[0]
     else:
@@ -94,6 +97,8 @@ def rewrite_locations(d: Directive, server: NServer, base: dict[str, Any],
         for variant in translation.variants:
             fields = {"match": variant.lua, **base,
                       **rewrite_fields(d, variant, translation.names, server)}
+            if not fields.get("rewrite", "/").startswith("/"):
+                raise Untranslatable("httpd rewrites to a path starting with /")
             out.append(Emitted(fields, d, variant.lua, d, variant))
     except Untranslatable as error:
         ctx.lose(d, f"rewrite {d.args[0]} dropped: {error}")
@@ -114,12 +119,12 @@ def try_files_target(d: Directive, variant: Variant | None, names: dict[str, int
         if arg not in ("$uri", "$uri/"):
             ctx.lose(d, f"try_files {arg}: httpd's `not found` tests the request path only "
                         "($uri, $uri/)")
+    if last == "=404":
+        return None
     if "$uri/" not in tried and "$uri" in tried:
         ctx.lose(d, "try_files without $uri/: httpd counts an existing directory as found "
                     "(a 301 to DIR/, then its index) where nginx uses the fallback")
-    if last == "=404":
-        return None
-    if last.startswith("="):
+    if last.startswith("=") and last[1:].isdigit():
         code = int(last[1:])
         if code not in HTTPD_CODES:
             ctx.lose(d, f"try_files {last}: httpd knows no status {code}")
@@ -134,6 +139,10 @@ def try_files_target(d: Directive, variant: Variant | None, names: dict[str, int
         target = replacement(last, variant, names, variables(server))
     except Untranslatable as error:
         ctx.lose(d, f"try_files fallback {last} dropped: {error}")
+        return None
+    if not target.startswith("/"):
+        ctx.lose(d, f"try_files fallback {last} dropped: httpd rewrites to a path "
+                    "starting with /")
         return None
     if "?" in target and not target.endswith("?") and "$QUERY_STRING" not in target:
         target += "&$QUERY_STRING"

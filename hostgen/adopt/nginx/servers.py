@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from hostgen.adopt.nginx.context import Context
-from hostgen.adopt.nginx.directives import body
+from hostgen.adopt.nginx.directives import ADVICE, body, finish_authenticate
 from hostgen.adopt.nginx.locations import REWRITE_PHASE, flatten
 from hostgen.adopt.nginx.plan import NServer
 from hostgen.adopt.nginx.read import Directive
@@ -160,6 +160,7 @@ def server_fields(server: NServer, ctx: Context, tls: bool) -> dict[str, Any]:
     """The server-wide keys: root, index, log, authenticate, ..., TLS material and HSTS."""
     simple = [d for d in server.simple if not _is_hsts(d)]
     fields = body(simple, ctx, server=True)
+    finish_authenticate(fields, simple, [], ctx)
     for key in ("alias", "fastcgi_param"):
         if key in fields:
             d = next(d for d in simple if d.name == key)
@@ -183,8 +184,8 @@ def _hsts(d: Directive) -> dict[str, Any] | bool:
     parts = [p.strip().lower() for p in value.split(";") if p.strip()]
     spec: dict[str, Any] = {}
     for part in parts:
-        if part.startswith("max-age="):
-            spec["max_age"] = int(part.split("=", 1)[1].strip('"'))
+        if part.startswith("max-age=") and part[8:].strip('"').isdigit():
+            spec["max_age"] = int(part[8:].strip('"'))
         elif part == "includesubdomains":
             spec["subdomains"] = True
         elif part == "preload":
@@ -212,7 +213,6 @@ def _material(server: NServer, ctx: Context) -> str:
 
 
 def _tls_options(server: NServer, ctx: Context) -> None:
-    from hostgen.adopt.nginx.directives import ADVICE
     for d in server.simple:
         if d.name == "ssl_protocols" and set(d.args) <= {"TLSv1.2", "TLSv1.3"} and \
                 "TLSv1.3" in d.args and "TLSv1.2" in d.args:

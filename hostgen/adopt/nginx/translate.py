@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from hostgen.adopt.nginx.context import Context, unquotable
+from hostgen.adopt.nginx.directives import ADVICE
 from hostgen.adopt.nginx.document import Server, document
 from hostgen.adopt.nginx.expectations import Target, expectations, redirect_expectation
 from hostgen.adopt.nginx.locations import emit, emit_server_rewrites, location_body, order
@@ -41,15 +42,25 @@ def adopt_nginx(conf: Path, release: str | None) -> Adopted:
     for include in config.missing:
         if not _STANDARD_INCLUDE.search(include.args[0]):
             ctx.lose(include, f"include {include.args[0]}: no such file, not translated")
+    for block in config.blocks:
+        if block.name in ("map", "geo", "split_clients", "perl_set", "js_set"):
+            advice = ADVICE.get(block.name, "httpd has no variables")
+            ctx.lose(block, f"{block.name} {' '.join(block.args)} dropped: {advice}")
     shapes = [shape(read_server(d, config.http, ctx), ctx) for d in config.servers]
     plans = _plans(shapes)
     acme = _merge_twins(plans, ctx)
+    _drop_duplicate_names(plans, ctx)
     listen = _listen(plans, ctx)
     servers: list[Server] = []
     targets: list[Target] = []
     extra: list[dict[str, Any]] = []
     for plan in sorted(plans, key=_rank):
-        site, emitted, whole = _server(plan, listen, ctx)
+        try:
+            site, emitted, whole = _server(plan, listen, ctx)
+        except (ValueError, IndexError, KeyError) as error:   # never a traceback for a user
+            ctx.lose(plan.shape.server.directive, f"server left out: hostgen could not "
+                                                  f"translate it ({error!r}); please report")
+            continue
         servers.append(Server(site, plan.shape.server.directive, emitted))
         scheme = "https" if plan.shape.tls else "http"
         host = _host(plan.names)
@@ -115,6 +126,28 @@ def _merge_twins(plans: list[_Plan], ctx: Context) -> str | None:
     return acme
 
 
+def _drop_duplicate_names(plans: list[_Plan], ctx: Context) -> None:
+    """nginx ignores a server_name an earlier server already has on the same port
+    ("conflicting server name"); httpd refuses it ("server defined twice")."""
+    used: set[tuple[str, int]] = set()
+    for plan in list(plans):
+        s = plan.shape
+        ports = ({443} if s.tls else set()) | ({80} if s.plain or plan.twin or not s.tls
+                                              else set())
+        kept = []
+        for name in plan.names:
+            taken = {(name.lower(), port) for port in ports}
+            if taken & used:
+                ctx.lose(s.server.directive, f"server name {name} dropped: an earlier server "
+                                             "has it on the same port (nginx ignores it too)")
+            else:
+                used |= taken
+                kept.append(name)
+        plan.names = kept
+        if not kept:
+            plans.remove(plan)
+
+
 def _listen(plans: list[_Plan], ctx: Context) -> str:
     counts = Counter(_address(p.shape, ctx) for p in plans)
     return counts.most_common(1)[0][0]
@@ -163,7 +196,7 @@ def _locations(server: NServer, site: dict[str, Any], ctx: Context) -> tuple[lis
         if returned is not None:
             emitted.append(Emitted({"path": "*", **returned}, final, "*", final))
         return _unique(emitted, ctx), None
-    named = {name: location_body(loc, ctx) for name, loc in server.named.items()}
+    named = {name: location_body(loc, ctx, server.simple) for name, loc in server.named.items()}
     for location in order(server.locations, ctx):
         emitted += emit(location, server, ctx, named)
     return _unique(emitted, ctx), None
@@ -180,6 +213,8 @@ def _unique(emitted: list[Emitted], ctx: Context) -> list[Emitted]:
             ctx.lose(e.origin, "left out: a backslash or a control character cannot be "
                                "written in httpd.conf")
             continue
+        if not set(e.fields) - {"path", "match", "found"}:
+            e.fields["pass"] = True   # httpd refuses an empty location block
         key = ("match" if "match" in e.fields else "path", e.text, e.fields.get("found"))
         if key not in seen:
             seen.add(key)
