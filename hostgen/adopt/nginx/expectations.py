@@ -90,6 +90,7 @@ def _location_text(via: NLocation | Any, path: str, emitted: list[Emitted]) -> s
 
 def _samples(target: Target) -> list[tuple[str, str]]:
     samples: list[tuple[str, str]] = [("/", "")]
+    folded: set[int] = set()   # one upper-case sample per `~*` location shows it ignores case
     for e in target.emitted:
         source = e.source
         if isinstance(source, NLocation):
@@ -98,7 +99,8 @@ def _samples(target: Target) -> list[tuple[str, str]]:
                 continue
             path = _path(e.variant.sample)
             samples.append((path, ""))
-            if source.modifier == "~*":
+            if source.modifier == "~*" and id(source) not in folded:
+                folded.add(id(source))
                 samples.append((path.upper(), ""))
         elif e.variant is not None:
             sample = e.variant.sample
