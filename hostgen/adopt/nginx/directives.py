@@ -112,6 +112,16 @@ def body(directives: list[Directive], ctx: Context, *, server: bool) -> Fields:
     return fields
 
 
+def fixed_script(directives: list[Directive]) -> str | None:
+    """The script a location always runs (`fastcgi_param SCRIPT_FILENAME
+    $document_root/index.php`, the named-location front controller), as a path."""
+    for d in directives:
+        if d.name == "fastcgi_param" and len(d.args) > 1 and d.args[0] == "SCRIPT_FILENAME":
+            found = re.fullmatch(r"\$(?:document_root|realpath_root)(/[^$]+)", d.args[1])
+            return found[1] if found else None
+    return None
+
+
 def finish_authenticate(fields: Fields, own: list[Directive], outer: list[Directive],
                         ctx: Context) -> None:
     """`auth_basic` and its user file may be set at different levels in nginx; httpd's

@@ -23,6 +23,8 @@ from hostgen.adopt.nginx.rewrites import (
     rewrite_locations,
     try_files_target,
 )
+from hostgen.httpd.globs import fnmatch_casefold
+from hostgen.httpd.patterns import PatternError, match
 
 REWRITE_PHASE = ("rewrite", "return", "if", "try_files")
 _NOT_SIMPLE = frozenset({"location", "#", *REWRITE_PHASE})
@@ -129,8 +131,11 @@ def emit(location: NLocation, server: NServer, ctx: Context,
                                    "httpd asks for the password of the location the rewritten "
                                    "path lands in, nginx of this one")
             if target:
-                out.append(Emitted({key: text, "found": False, **base, **target}, fallback,
-                                   text, location, variant))
+                missing = Emitted({key: text, "found": False, **base, **target}, fallback,
+                                  text, location, variant)
+                if "$uri/" in fallback.args[:-1]:
+                    out += root_guard(missing, base, location)
+                out.append(missing)
         out.append(Emitted({key: text, **(fields or {"pass": True})}, location.directive, text,
                            location, variant))
     return out
@@ -171,14 +176,37 @@ def _rewrite_phase(d: Directive, server: NServer, base: dict[str, Any],
         if inner is None:
             if_loss(d, ctx)
             return []
-        out = rewrite_locations(inner, server, base, ctx)
-        for item in out:
+        out = []
+        for item in rewrite_locations(inner, server, base, ctx):
             item.fields = {"match": item.fields.pop("match"), "found": False, **item.fields}
+            if d.args[0] == "!-e":
+                out += root_guard(item, base, d)
+            out.append(item)
         return out
     if d.name == "try_files":
         ctx.lose(d, "try_files at server level: nginx uses it only when no location "
                     "matches; put it in `location /`")
     return []
+
+
+def root_guard(missing: Emitted, base: dict[str, Any],
+               source: NLocation | Directive) -> list[Emitted]:
+    """httpd never counts "/" as found (faccessat(rootfd, "") fails, httpd-conf.md 3.4), nginx
+    does (it is a directory): a location for "/" alone, before the `not found` one, keeps the
+    site's front page where nginx serves it (the directory's index)."""
+    text = missing.text
+    matches = fnmatch_casefold(text, "/") if "path" in missing.fields else \
+        _lua_matches(text, "/")
+    if not matches:
+        return []
+    return [Emitted({"path": "/", **(base or {"pass": True})}, missing.origin, "/", source)]
+
+
+def _lua_matches(pattern: str, path: str) -> bool:
+    try:
+        return match(pattern, path) is not None
+    except PatternError:
+        return False
 
 
 def _patterns(location: NLocation, ctx: Context) -> list[tuple[str, str, Variant | None]]:

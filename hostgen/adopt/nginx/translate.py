@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from hostgen.adopt.nginx.context import Context, unquotable
-from hostgen.adopt.nginx.directives import ADVICE
+from hostgen.adopt.nginx.directives import ADVICE, fixed_script
 from hostgen.adopt.nginx.document import Server, document
 from hostgen.adopt.nginx.expectations import Target, expectations, redirect_expectation
 from hostgen.adopt.nginx.locations import emit, emit_server_rewrites, location_body, order
@@ -196,7 +196,13 @@ def _locations(server: NServer, site: dict[str, Any], ctx: Context) -> tuple[lis
         if returned is not None:
             emitted.append(Emitted({"path": "*", **returned}, final, "*", final))
         return _unique(emitted, ctx), None
-    named = {name: location_body(loc, ctx, server.simple) for name, loc in server.named.items()}
+    named = {}
+    for name, loc in server.named.items():
+        named[name] = location_body(loc, ctx, server.simple)
+        script = fixed_script(loc.simple)
+        if script is not None and "fastcgi" in named[name]:
+            # httpd takes the script from the path: send the path to that script instead
+            named[name]["rewrite"] = script
     for location in order(server.locations, ctx):
         emitted += emit(location, server, ctx, named)
     return _unique(emitted, ctx), None
