@@ -125,7 +125,8 @@ def emit(location: NLocation, server: NServer, ctx: Context,
         if returned is not None:
             fields = returned
         elif fallback is not None:
-            target = try_files_target(fallback, variant, names, server, ctx, named)
+            target = try_files_target(fallback, variant, names, server, ctx, named,
+                                      directories=not location.regex)
             if target is not None and "rewrite" in target and base.get("authenticate"):
                 ctx.lose(fallback, f"try_files fallback {fallback.args[-1]} is not protected: "
                                    "httpd asks for the password of the location the rewritten "

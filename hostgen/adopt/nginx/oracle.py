@@ -112,7 +112,13 @@ def _step(d: Directive, request: _Request, server: NServer,
     """One rewrite-phase directive: an Answer, "changed" (the URI was rewritten), "stop", or
     None (it did not apply)."""
     if d.name == "if":
-        raise Unknown("if")
+        if not _condition(d.args, request):
+            return None
+        for inner in d.block or []:
+            result = _step(inner, request, server, location)
+            if result is not None:
+                return result
+        return None
     if d.name == "return":
         return _return(d, request, server, location)
     if d.name != "rewrite" or len(d.args) < 2:
@@ -131,6 +137,19 @@ def _step(d: Directive, request: _Request, server: NServer,
     path, _, query = text.partition("?")
     request.path, request.query = path, query
     return "changed"
+
+
+def _condition(args: list[str], request: _Request) -> bool:
+    """The `if` conditions this model follows: $scheme / $host compared with a string, and
+    file tests, which hold as if every file existed (as `hostgen check` assumes)."""
+    args = [a.strip("'\"") for a in args]
+    if len(args) == 2 and args[0] in ("-e", "-f", "-d", "!-e", "!-f", "!-d") and \
+            args[1] == "$request_filename":
+        return not args[0].startswith("!")
+    values = {"$scheme": request.scheme, "$host": request.host, "$http_host": request.host}
+    if len(args) == 3 and args[0] in values and args[1] in ("=", "!="):
+        return (values[args[0]] == args[2]) == (args[1] == "=")
+    raise Unknown(f"if ({' '.join(args)})")
 
 
 def _return(d: Directive, request: _Request, server: NServer,

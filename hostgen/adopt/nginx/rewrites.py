@@ -111,19 +111,21 @@ def rewrite_locations(d: Directive, server: NServer, base: dict[str, Any],
 
 def try_files_target(d: Directive, variant: Variant | None, names: dict[str, int],
                      server: NServer, ctx: Context,
-                     named: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+                     named: dict[str, dict[str, Any]],
+                     directories: bool = True) -> dict[str, Any] | None:
     """What the `not found` location does: the fallback of `try_files`, or None when httpd
-    already does the same (a missing file is a 404) or cannot say it."""
+    already does the same (a missing file is a 404) or cannot say it. `directories`: the
+    location can be asked for a directory (a prefix one, not a regex for scripts)."""
     *tried, last = d.args
     for arg in tried:
         if arg not in ("$uri", "$uri/"):
             ctx.lose(d, f"try_files {arg}: httpd's `not found` tests the request path only "
                         "($uri, $uri/)")
-    if last == "=404":
-        return None
-    if "$uri/" not in tried and "$uri" in tried:
+    if "$uri/" not in tried and "$uri" in tried and (last != "=404" or directories):
         ctx.lose(d, "try_files without $uri/: httpd counts an existing directory as found "
                     "(a 301 to DIR/, then its index) where nginx uses the fallback")
+    if last == "=404":
+        return None
     if last.startswith("=") and last[1:].isdigit():
         code = int(last[1:])
         if code not in HTTPD_CODES:

@@ -17,7 +17,7 @@ from hostgen.adopt.nginx.plan import Emitted, NServer
 from hostgen.adopt.nginx.read import Directive, read
 from hostgen.adopt.nginx.rewrites import return_fields
 from hostgen.adopt.nginx.servers import Shape, read_server, server_fields, shape
-from hostgen.adopt.nginx.twins import acme_root, https_twin
+from hostgen.adopt.nginx.twins import acme_root, https_twin, scheme_redirect
 from hostgen.adopt.result import Adopted
 from hostgen.errors import LiveFileError
 
@@ -32,6 +32,7 @@ class _Plan:
     default: bool = False
     twin: Shape | None = None
     names: list[str] = field(default_factory=list)
+    upgrade: Directive | None = None   # the `if ($scheme = http)` that became `http: redirect`
 
 
 def adopt_nginx(conf: Path, release: str | None) -> Adopted:
@@ -65,6 +66,9 @@ def adopt_nginx(conf: Path, release: str | None) -> Adopted:
         scheme = "https" if plan.shape.tls else "http"
         host = _host(plan.names)
         targets.append(Target(plan.shape.server, scheme, host, emitted, whole))
+        if plan.upgrade is not None:
+            extra.append({"url": f"http://{host}/", "status": 301,
+                          "redirect": f"https://{host}/"})
         if plan.twin is not None:
             found = redirect_expectation(plan.twin.server, host)
             extra += [found] if found else []
@@ -175,6 +179,11 @@ def _server(plan: _Plan, listen: str, ctx: Context) -> tuple[dict[str, Any], lis
         site["listen"] = address
     if s.tls:
         site["http"] = "serve" if s.plain else "redirect" if plan.twin else "off"
+        upgrade = scheme_redirect(s.server, s.names) if s.plain else None
+        if upgrade is not None:
+            site["http"] = "redirect"
+            s.server.rewrites.remove(upgrade)
+            plan.upgrade = upgrade
     for key, value in server_fields(s.server, ctx, s.tls).items():
         if unquotable(value):
             ctx.lose(s.server.directive, f"{key} left out: a backslash or a control character "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from hostgen.adopt.nginx.context import Context
 from hostgen.adopt.nginx.plan import NLocation, NServer
+from hostgen.adopt.nginx.read import Directive
 
 ACME_PREFIX = "/.well-known/acme-challenge/"
 
@@ -12,15 +13,28 @@ ACME_PREFIX = "/.well-known/acme-challenge/"
 def https_twin(server: NServer, names: list[str]) -> bool:
     """True when every request but ACME challenges gets `301 https://<the name asked><uri>`,
     which is what hostgen's `http: redirect` answers (https://$SERVER_NAME$REQUEST_URI)."""
-    targets = {"https://$host$request_uri", "https://$http_host$request_uri"}
-    if len(names) == 1:
-        targets |= {"https://$server_name$request_uri", f"https://{names[0]}$request_uri"}
+    targets = _targets(names)
     others = [loc for loc in server.locations if not _is_acme(loc)]
     if server.rewrites:
         return len(server.rewrites) == 1 and _returns(server.rewrites[0].args, targets)
     return (len(others) == 1 and others[0].modifier == "" and others[0].path == "/"
             and len(others[0].rewrites) == 1
             and _returns(others[0].rewrites[0].args, targets))
+
+
+def scheme_redirect(server: NServer, names: list[str]) -> Directive | None:
+    """`if ($scheme = http) { return 301 https://$host$request_uri; }` (or `!= https`) in a
+    server that listens on both: httpd's `http: redirect` (nginx-to-httpd.md 8.5)."""
+    for d in server.rewrites:
+        if d.name != "if":
+            continue
+        condition = [a.strip("'\"") for a in d.args]
+        inner = [c for c in d.block or [] if c.name != "#"]
+        if condition in (["$scheme", "=", "http"], ["$scheme", "!=", "https"]) and \
+                len(inner) == 1 and inner[0].name == "return" and \
+                _returns(inner[0].args, _targets(names)):
+            return d
+    return None
 
 
 def acme_root(server: NServer, ctx: Context) -> str | None | bool:
@@ -39,6 +53,13 @@ def acme_root(server: NServer, ctx: Context) -> str | None | bool:
             return folder.rstrip("/") + ACME_PREFIX.rstrip("/")
         return folder
     return None
+
+
+def _targets(names: list[str]) -> set[str]:
+    targets = {"https://$host$request_uri", "https://$http_host$request_uri"}
+    if len(names) == 1:
+        targets |= {"https://$server_name$request_uri", f"https://{names[0]}$request_uri"}
+    return targets
 
 
 def _is_acme(loc: NLocation) -> bool:
