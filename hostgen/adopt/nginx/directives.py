@@ -41,6 +41,10 @@ IGNORED = frozenset({
     "ssl_certificate", "ssl_certificate_key", "ssl", "http2", "autoindex_exact_size",
     "autoindex_localtime", "autoindex_format", "ssl_stapling", "ssl_stapling_verify",
     "ssl_trusted_certificate", "ssl_ecdh_curve", "ssl_dhparam",
+    # the main context, seen when a lone file holds servers at its top level
+    "user", "worker_processes", "pid", "worker_rlimit_nofile", "worker_connections",
+    "multi_accept", "use", "pcre_jit", "load_module", "daemon", "master_process", "env",
+    "thread_pool", "timer_resolution", "lock_file", "worker_cpu_affinity", "worker_priority",
 })
 
 _RELAYD = "put relayd(8) in front of httpd"

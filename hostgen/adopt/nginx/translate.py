@@ -205,8 +205,12 @@ def _locations(server: NServer, site: dict[str, Any], ctx: Context) -> tuple[lis
         if returned is not None:
             emitted.append(Emitted({"path": "*", **returned}, final, "*", final))
         return _unique(emitted, ctx), None
+    wanted = {d.args[-1][1:] for loc in server.locations for d in loc.rewrites
+              if d.name == "try_files" and d.args[-1].startswith("@")}
     named = {}
     for name, loc in server.named.items():
+        if name not in wanted:
+            continue   # reached only from error_page (a loss already) or nowhere
         named[name] = location_body(loc, ctx, server.simple)
         script = fixed_script(loc.simple)
         if script is not None and "fastcgi" in named[name]:

@@ -45,7 +45,8 @@ def acme_root(server: NServer, ctx: Context) -> str | None | bool:
             continue
         if loc.rewrites:
             return False
-        roots = [d for d in loc.simple if d.name in ("root", "alias")]
+        roots = [d for d in loc.simple if d.name in ("root", "alias")] or \
+            [d for d in server.simple if d.name == "root"]
         if len(roots) != 1:
             return False
         folder = ctx.chrooted(roots[0], roots[0].args[0], roots[0].name)
