@@ -12,7 +12,8 @@ from hostgen.adopt.nginx import adopt_nginx
 from hostgen.adopt.nginx.context import Context
 from hostgen.adopt.nginx.locations import flatten, order
 from hostgen.adopt.nginx.read import Directive
-from hostgen.adopt.nginx.regex import Untranslatable, replacement, translate
+from hostgen.adopt.nginx.regex import Untranslatable, translate
+from hostgen.adopt.nginx.replacement import replacement
 from hostgen.adopt.result import dump
 from hostgen.checks.expectations import run_expectations
 from hostgen.cli import main
@@ -276,3 +277,15 @@ def test_untranslatable_configurations_still_give_a_valid_site(conf: Path,
     site = tmp_path / "site.yaml"
     site.write_text(dump(adopted.document))
     assert [p.message for p in run_expectations(load_site(site))] == []
+
+
+def test_a_rewrite_chain_is_a_loss(tmp_path: Path) -> None:
+    conf = write(tmp_path, "        rewrite ^/a/(.*)$ /b/$1;\n"
+                           "        rewrite ^/b/(.*)$ /c/$1 last;\n")
+    adopted = adopt_nginx(conf, None)
+    assert [loss.format().replace(f"{tmp_path}/", "") for loss in adopted.losses] == [
+        "nginx.conf:6: warning: rewrite without a flag: nginx goes on with the next rewrite "
+        "on the new path, httpd rewrites once",
+    ]
+    text = dump(adopted.document)
+    assert "- match: ^/a/(.*)$  # nginx: nginx.conf:6\n          rewrite: /b/%1\n" in text

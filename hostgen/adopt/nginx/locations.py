@@ -94,10 +94,10 @@ def emit_server_rewrites(server: NServer, ctx: Context) -> tuple[list[Emitted], 
     """Server-level rewrites (nginx runs them before choosing a location), and the server-level
     `return` that ends them, if any."""
     out: list[Emitted] = []
-    for d in server.rewrites:
+    for i, d in enumerate(server.rewrites):
         if d.name == "return":
             return out, d
-        out += _rewrite_phase(d, server, {}, ctx)
+        out += _rewrite_phase(d, server, {}, ctx, server.rewrites[i + 1:])
     return out, None
 
 
@@ -110,14 +110,14 @@ def emit(location: NLocation, server: NServer, ctx: Context,
     out: list[Emitted] = []
     final: Directive | None = None
     fallback: Directive | None = None
-    for d in location.rewrites:
+    for i, d in enumerate(location.rewrites):
         if d.name == "return":
             final = d
             break
         if d.name == "try_files":
             fallback = d
         else:
-            out += _rewrite_phase(d, server, base, ctx)
+            out += _rewrite_phase(d, server, base, ctx, location.rewrites[i + 1:])
     names = location.translation.names if location.translation else {}
     for key, text, variant in patterns:
         fields = dict(base)
@@ -169,8 +169,11 @@ def _alias(location: NLocation, d: Directive, fields: dict[str, Any], ctx: Conte
 
 
 def _rewrite_phase(d: Directive, server: NServer, base: dict[str, Any],
-                   ctx: Context) -> list[Emitted]:
+                   ctx: Context, later: list[Directive] | None = None) -> list[Emitted]:
     if d.name == "rewrite":
+        if len(d.args) == 2 and any(o.name == "rewrite" for o in later or []):
+            ctx.lose(d, "rewrite without a flag: nginx goes on with the next rewrite on the "
+                        "new path, httpd rewrites once")
         return rewrite_locations(d, server, base, ctx)
     if d.name == "if":
         inner = missing_file_rewrite(d)

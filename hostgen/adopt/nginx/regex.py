@@ -1,7 +1,7 @@
 """PCRE (nginx `location ~`, `rewrite`) -> Lua patterns (httpd `location match`).
 
 The translator of nginx-to-httpd.md 7.4, with its known gaps fixed (a leading negated set is
-accepted, `\\0` is refused, `$1abc` is capture 1 then "abc"). Lua has no alternation and cannot
+accepted, `\\0` is refused). Lua has no alternation and cannot
 quantify groups, so a regex becomes a list of *variants*: a path matches the PCRE regex if and
 only if it matches one of them. Each variant carries the PCRE group number behind each of its
 Lua captures (to renumber `$N` per variant) and a sample path it matches (for `expect:`).
@@ -310,37 +310,3 @@ def _sample(source: str, fold: bool) -> str:
     except re.error:
         return "a"
     return next((c for c in _SAMPLES if compiled.fullmatch(c)), "a")
-
-
-# ---- replacement strings (7.4 step 5) ------------------------------------------------------
-
-_VARIABLE = re.compile(r"\$(?:\{(\w+)\}|(\d)|([A-Za-z_]\w*))")
-
-
-def replacement(text: str, variant: Variant | None, names: dict[str, int],
-                variables: dict[str, str]) -> str:
-    """An nginx replacement (`rewrite`, `return`, `try_files` target) as an httpd string:
-    `$N` / named captures -> `%i` of this variant, nginx variables -> httpd macros."""
-    if re.search(r"%\d", text):
-        raise Untranslatable(f"literal '%<digit>' in \"{text}\" would be read as a capture")
-    out: list[str] = []
-    pos = 0
-    for found in _VARIABLE.finditer(text):
-        out.append(text[pos:found.start()])
-        pos = found.end()
-        name = found[1] or found[2] or found[3]
-        number = int(name) if name.isdigit() else names.get(name)
-        if number is not None:
-            if variant is None:
-                raise Untranslatable(f"${name} refers to a capture, but no regex is in effect")
-            if number in variant.groups:
-                if text[pos:pos + 1].isdigit():
-                    raise Untranslatable(f"${name} followed by a digit cannot be written "
-                                         "in httpd (%N reads every digit)")
-                out.append(f"%{variant.groups.index(number) + 1}")
-            continue
-        if name not in variables:
-            raise Untranslatable(f"variable ${name} has no httpd equivalent")
-        out.append(variables[name])
-    out.append(text[pos:])
-    return "".join(out)

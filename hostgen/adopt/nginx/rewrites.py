@@ -14,7 +14,8 @@ from typing import Any
 from hostgen.adopt.nginx.context import Context
 from hostgen.adopt.nginx.plan import HTTPD_CODES, REDIRECT_CODES, Emitted, NServer
 from hostgen.adopt.nginx.read import Directive
-from hostgen.adopt.nginx.regex import Untranslatable, Variant, replacement, translate
+from hostgen.adopt.nginx.regex import Untranslatable, Variant, translate
+from hostgen.adopt.nginx.replacement import replacement
 
 # nginx variable -> httpd macro (nginx-to-httpd.md 8.6)
 VARIABLES = {
