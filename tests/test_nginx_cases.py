@@ -27,6 +27,7 @@ CASES_DIR = Path(__file__).resolve().parent / "nginx"
 CASES = sorted(p for p in CASES_DIR.iterdir() if (p / "files.txt").exists())
 
 Answer = tuple[int | str | None, str | None, str | None]
+NO_SCRIPT = "fastcgi: no such script"   # the responder's 404, not the web server's
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -72,6 +73,8 @@ def known_differences(case: Path, losses: str) -> set[str]:
 def nginx_answer(run: NginxRun, url: str) -> Answer:
     reply = run.get(url)
     what = None
+    if reply.status == 404 and reply.body.startswith("fastcgi "):
+        what = NO_SCRIPT
     if reply.status == 200:
         body = reply.body.strip()
         if body.startswith("fastcgi "):
@@ -97,7 +100,7 @@ def httpd_answer(source: SiteSource, run: NginxRun, url: str) -> Answer:
     elif outcome.kind == "fastcgi":
         script = dict(outcome.params)["SCRIPT_FILENAME"]
         if Disk(run.www).kind(script) != "file":
-            return 404, None, None   # what php-fpm (and the test's responder) answers
+            return 404, None, NO_SCRIPT   # what php-fpm (and the test's responder) answers
         what = "fastcgi " + script
     elif outcome.kind == "autoindex":
         what = "autoindex"

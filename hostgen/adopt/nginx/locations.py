@@ -127,12 +127,16 @@ def emit(location: NLocation, server: NServer, ctx: Context,
         elif fallback is not None:
             target = try_files_target(fallback, variant, names, server, ctx, named,
                                       directories=not location.regex)
+            if target is None and fallback.args[-1] == "=404" and "fastcgi" in base:
+                # httpd would hand a missing script to the responder; nginx answers 404
+                target = {"block": 404}
             if target is not None and "rewrite" in target and base.get("authenticate"):
                 ctx.lose(fallback, f"try_files fallback {fallback.args[-1]} is not protected: "
                                    "httpd asks for the password of the location the rewritten "
                                    "path lands in, nginx of this one")
             if target:
-                missing = Emitted({key: text, "found": False, **base, **target}, fallback,
+                kept = {} if "block" in target else base   # a block answers by itself
+                missing = Emitted({key: text, "found": False, **kept, **target}, fallback,
                                   text, location, variant)
                 if "$uri/" in fallback.args[:-1]:
                     out += root_guard(missing, base, location)

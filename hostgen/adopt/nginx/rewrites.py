@@ -118,6 +118,9 @@ def try_files_target(d: Directive, variant: Variant | None, names: dict[str, int
     already does the same (a missing file is a 404) or cannot say it. `directories`: the
     location can be asked for a directory (a prefix one, not a regex for scripts)."""
     *tried, last = d.args
+    # $fastcgi_script_name is $uri in a location whose regex ends the script name (Debian's
+    # snippets/fastcgi-php.conf: try_files $fastcgi_script_name =404)
+    tried = ["$uri" if arg == "$fastcgi_script_name" else arg for arg in tried]
     for arg in tried:
         if arg not in ("$uri", "$uri/"):
             ctx.lose(d, f"try_files {arg}: httpd's `not found` tests the request path only "
