@@ -289,3 +289,17 @@ def test_a_rewrite_chain_is_a_loss(tmp_path: Path) -> None:
     ]
     text = dump(adopted.document)
     assert "- match: ^/a/(.*)$  # nginx: nginx.conf:6\n          rewrite: /b/%1\n" in text
+
+
+def test_a_wildcard_default_server_shadowing_an_exact_name_is_a_loss(tmp_path: Path) -> None:
+    conf = tmp_path / "nginx.conf"
+    conf.write_text("events {}\nhttp {\n"
+                    "    server { listen 80; server_name *.example.org; root /var/www/a; }\n"
+                    "    server { listen 80; server_name www.example.org; root /var/www/b; }\n"
+                    "}\n")
+    adopted = adopt_nginx(conf, None)
+    assert [loss.format().replace(f"{tmp_path}/", "") for loss in adopted.losses] == [
+        "nginx.conf:3: warning: server name *.example.org comes first (this is the default "
+        "server) and also matches www.example.org: httpd answers www.example.org from this "
+        "server, nginx from the one that names it",
+    ]

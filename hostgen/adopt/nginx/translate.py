@@ -20,6 +20,7 @@ from hostgen.adopt.nginx.servers import Shape, read_server, server_fields, shape
 from hostgen.adopt.nginx.twins import acme_root, https_twin, scheme_redirect
 from hostgen.adopt.result import Adopted
 from hostgen.errors import LiveFileError
+from hostgen.httpd.globs import fnmatch_casefold
 
 ACME_PATH = "/.well-known/acme-challenge/"
 # what a FastCGI or MIME include holds, httpd does itself (nginx-to-httpd.md 10)
@@ -55,7 +56,9 @@ def adopt_nginx(conf: Path, release: str | None) -> Adopted:
     servers: list[Server] = []
     targets: list[Target] = []
     extra: list[dict[str, Any]] = []
-    for plan in sorted(plans, key=_rank):
+    ordered = sorted(plans, key=_rank)
+    _report_shadowed(ordered, ctx)
+    for plan in ordered:
         try:
             site, emitted, whole = _server(plan, listen, ctx)
         except (ValueError, IndexError, KeyError) as error:   # never a traceback for a user
@@ -150,6 +153,21 @@ def _drop_duplicate_names(plans: list[_Plan], ctx: Context) -> None:
         plan.names = kept
         if not kept:
             plans.remove(plan)
+
+
+def _report_shadowed(ordered: list[_Plan], ctx: Context) -> None:
+    """A default server must come first in httpd; if its wildcard name also covers an exact
+    name of a later server, httpd answers that name from the default (nginx prefers exact
+    names whatever the order)."""
+    for i, plan in enumerate(ordered):
+        for glob in (n for n in plan.names if "*" in n and n != "*"):
+            for later in ordered[i + 1:]:
+                for name in (n for n in later.names if "*" not in n):
+                    if fnmatch_casefold(glob, name):
+                        ctx.lose(plan.shape.server.directive,
+                                 f"server name {glob} comes first (this is the default "
+                                 f"server) and also matches {name}: httpd answers {name} "
+                                 "from this server, nginx from the one that names it")
 
 
 def _listen(plans: list[_Plan], ctx: Context) -> str:
