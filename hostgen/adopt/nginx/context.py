@@ -31,8 +31,10 @@ class Context:
     losses: list[Loss] = field(default_factory=list)
     materials: dict[str, dict[str, Any]] = field(default_factory=dict)
     responders: dict[str, dict[str, Any]] = field(default_factory=dict)
+    lost: set[int] = field(default_factory=set)   # id() of directives not carried over
 
     def lose(self, directive: Directive, message: str) -> None:
+        self.lost.add(id(directive))
         loss = Loss(directive.file, directive.line, message)
         if loss not in self.losses:
             self.losses.append(loss)

@@ -12,7 +12,7 @@ Python's `re`, which reads the PCRE subset nginx configurations use alike.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from hostgen.adopt.nginx.plan import REDIRECT_CODES, NLocation, NServer
 from hostgen.adopt.nginx.read import Directive
@@ -33,6 +33,7 @@ class Answer:
     redirect: str | None             # Location as nginx computes it (before making it absolute)
     via: NLocation | Directive | None   # what decided: a rewrite / return, or the location
     by_rewrite: bool = False         # a redirect made by `rewrite` (it carries the query over)
+    steps: tuple[Directive, ...] = ()   # the rewrites and the return that made this answer
 
 
 @dataclass
@@ -43,6 +44,7 @@ class _Request:
     host: str
     scheme: str
     groups: dict[str, str]
+    steps: list[Directive] = field(default_factory=list)
 
 
 def answer(server: NServer, path: str, query: str, host: str, scheme: str) -> Answer:
@@ -50,6 +52,11 @@ def answer(server: NServer, path: str, query: str, host: str, scheme: str) -> An
     matched (its `location match` comes first), else the location nginx chose."""
     raw = path + (f"?{query}" if query else "")
     request = _Request(path, query, raw, host, scheme, {})
+    result = _answer(server, request)
+    return replace(result, steps=tuple(request.steps))
+
+
+def _answer(server: NServer, request: _Request) -> Answer:
     via: NLocation | Directive | None = None
     for d in server.rewrites:
         result = _step(d, request, server)
@@ -120,6 +127,7 @@ def _step(d: Directive, request: _Request, server: NServer,
                 return result
         return None
     if d.name == "return":
+        request.steps.append(d)
         return _return(d, request, server, location)
     if d.name != "rewrite" or len(d.args) < 2:
         return None
@@ -127,6 +135,7 @@ def _step(d: Directive, request: _Request, server: NServer,
     if found is None:
         return None
     groups = _groups(found)
+    request.steps.append(d)
     target, flag = d.args[1], d.args[2] if len(d.args) > 2 else ""
     drop_query = target.endswith("?")
     text = _expand(target[:-1] if drop_query else target, request, server, groups)

@@ -78,7 +78,7 @@ def adopt_nginx(conf: Path, release: str | None) -> Adopted:
             if acme is not None:
                 extra.append({"url": f"http://{host}{ACME_PATH}token", "status": 200,
                               "location": f"{ACME_PATH}*"})
-    expect = expectations(targets) + extra
+    expect = expectations(targets, ctx.lost) + extra
     doc = document(_host(_all_names(plans)), release, ctx, listen, acme, servers, expect,
                    conf.parent)
     return Adopted(doc, sorted(ctx.losses))
