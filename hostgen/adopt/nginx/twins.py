@@ -15,11 +15,29 @@ def https_twin(server: NServer, names: list[str]) -> bool:
     which is what hostgen's `http: redirect` answers (https://$SERVER_NAME$REQUEST_URI)."""
     targets = _targets(names)
     others = [loc for loc in server.locations if not _is_acme(loc)]
+    if _certbot(server, names):
+        return not others
     if server.rewrites:
         return len(server.rewrites) == 1 and _returns(server.rewrites[0].args, targets)
     return (len(others) == 1 and others[0].modifier == "" and others[0].path == "/"
             and len(others[0].rewrites) == 1
             and _returns(others[0].rewrites[0].args, targets))
+
+
+def _certbot(server: NServer, names: list[str]) -> bool:
+    """Certbot's port-80 server: `if ($host = NAME) { return 301 https://$host$request_uri; }`
+    for each name, then `return 404` for any other Host (which httpd's own 404 for an
+    unknown name does not need: that Host reaches another server or the default)."""
+    covered: set[str] = set()
+    for d in server.rewrites:
+        inner = [c for c in d.block or [] if c.name != "#"]
+        if d.name == "if" and len(d.args) == 3 and d.args[:2] == ["$host", "="] and \
+                len(inner) == 1 and inner[0].name == "return" and \
+                _returns(inner[0].args, _targets([d.args[2]])):
+            covered.add(d.args[2].lower())
+        elif not (d.name == "return" and d.args == ["404"]) and d.name != "#":
+            return False
+    return bool(covered) and covered == {name.lower() for name in names}
 
 
 def scheme_redirect(server: NServer, names: list[str]) -> Directive | None:
