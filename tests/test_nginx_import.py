@@ -303,3 +303,23 @@ def test_a_wildcard_default_server_shadowing_an_exact_name_is_a_loss(tmp_path: P
         "server) and also matches www.example.org: httpd answers www.example.org from this "
         "server, nginx from the one that names it",
     ]
+
+
+@pytest.mark.parametrize("release", ["5.7", "6.3", "6.8"])
+def test_what_the_target_release_lacks_is_left_out(release: str, tmp_path: Path) -> None:
+    """Each case, translated for an old release, still validates and proves itself."""
+    for conf in sorted((Path(__file__).resolve().parent / "nginx").glob("*/nginx.conf")):
+        adopted = adopt_nginx(conf, release)
+        site = tmp_path / f"{conf.parent.name}.yaml"
+        site.write_text(dump(adopted.document))
+        assert [p.message for p in run_expectations(load_site(site))] == [], conf
+
+
+def test_a_try_files_fallback_needs_6_9(tmp_path: Path) -> None:
+    conf = write(tmp_path, "        location / { try_files $uri $uri/ /index.php?$args; }\n")
+    adopted = adopt_nginx(conf, "6.8")
+    assert [loss.format().replace(f"{tmp_path}/", "") for loss in adopted.losses] == [
+        "nginx.conf:6: warning: left out: location found / not found needs OpenBSD 6.9 or "
+        "later (host.openbsd is 6.8)",
+    ]
+    assert "openbsd: '6.8'" in dump(adopted.document)

@@ -32,6 +32,7 @@ class Context:
     materials: dict[str, dict[str, Any]] = field(default_factory=dict)
     responders: dict[str, dict[str, Any]] = field(default_factory=dict)
     lost: set[int] = field(default_factory=set)   # id() of directives not carried over
+    release: str | None = None                    # the target OpenBSD release, if given
 
     def lose(self, directive: Directive, message: str) -> None:
         self.lost.add(id(directive))

@@ -25,6 +25,7 @@ from hostgen.adopt.nginx.rewrites import (
 )
 from hostgen.httpd.globs import fnmatch_casefold
 from hostgen.httpd.patterns import PatternError, match
+from hostgen.site.versions import requirement
 
 REWRITE_PHASE = ("rewrite", "return", "if", "try_files")
 _NOT_SIMPLE = frozenset({"location", "#", *REWRITE_PHASE})
@@ -154,7 +155,11 @@ def location_body(location: NLocation, ctx: Context,
     if alias is not None:
         _alias(location, alias, fields, ctx)
     params = fields.pop("fastcgi_param", None)
-    if params and "fastcgi" in fields:
+    needs = requirement("fastcgi_param", ctx.release) if ctx.release and params else None
+    if needs is not None:
+        where = next(d for d in location.simple if d.name == "fastcgi_param")
+        ctx.lose(where, f"fastcgi_param dropped: {needs}")
+    elif params and "fastcgi" in fields:
         socket = ctx.responders[fields["fastcgi"]]["socket"]
         fields["fastcgi"] = ctx.name_for(ctx.responders, f"{fields['fastcgi']}-params",
                                          {"socket": socket, "param": params})

@@ -15,6 +15,7 @@ from hostgen.adopt.nginx.expectations import Target, expectations, redirect_expe
 from hostgen.adopt.nginx.locations import emit, emit_server_rewrites, location_body, order
 from hostgen.adopt.nginx.plan import Emitted, NServer
 from hostgen.adopt.nginx.read import Directive, read
+from hostgen.adopt.nginx.release import missing
 from hostgen.adopt.nginx.rewrites import return_fields
 from hostgen.adopt.nginx.servers import Shape, read_server, server_fields, shape
 from hostgen.adopt.nginx.twins import acme_root, https_twin, scheme_redirect
@@ -40,7 +41,7 @@ def adopt_nginx(conf: Path, release: str | None) -> Adopted:
     config = read(conf)
     if not config.servers:
         raise LiveFileError(str(conf), 0, "no http server {} block to translate")
-    ctx = Context()
+    ctx = Context(release=release)
     for include in config.missing:
         if not _STANDARD_INCLUDE.search(include.args[0]):
             ctx.lose(include, f"include {include.args[0]}: no such file, not translated")
@@ -203,7 +204,10 @@ def _server(plan: _Plan, listen: str, ctx: Context) -> tuple[dict[str, Any], lis
             s.server.rewrites.remove(upgrade)
             plan.upgrade = upgrade
     for key, value in server_fields(s.server, ctx, s.tls).items():
-        if unquotable(value):
+        needs = missing({key: value}, ctx.release)
+        if needs is not None:
+            ctx.lose(s.server.directive, f"{key} left out: {needs}")
+        elif unquotable(value):
             ctx.lose(s.server.directive, f"{key} left out: a backslash or a control character "
                                          "cannot be written in httpd.conf")
         else:
@@ -217,6 +221,10 @@ def _locations(server: NServer, site: dict[str, Any], ctx: Context) -> tuple[lis
     emitted, final = emit_server_rewrites(server, ctx)
     if final is not None:
         returned = return_fields(final, None, {}, server, ctx)
+        needs = missing(returned or {}, ctx.release)
+        if needs is not None:
+            ctx.lose(final, f"left out: {needs}")
+            return _unique(emitted, ctx), None
         if returned is not None and "redirect" in returned and not emitted:
             site.update(returned)
             return [], final
@@ -249,6 +257,10 @@ def _unique(emitted: list[Emitted], ctx: Context) -> list[Emitted]:
         if unquotable(e.fields):
             ctx.lose(e.origin, "left out: a backslash or a control character cannot be "
                                "written in httpd.conf")
+            continue
+        needs = missing(e.fields, ctx.release)
+        if needs is not None:
+            ctx.lose(e.origin, f"left out: {needs}")
             continue
         if not set(e.fields) - {"path", "match", "found"}:
             e.fields["pass"] = True   # httpd refuses an empty location block
