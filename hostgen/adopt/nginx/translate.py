@@ -12,6 +12,7 @@ from hostgen.adopt.nginx.context import Context, unquotable
 from hostgen.adopt.nginx.directives import ADVICE, fixed_script
 from hostgen.adopt.nginx.document import Server, document
 from hostgen.adopt.nginx.expectations import Target, expectations, redirect_expectation
+from hostgen.adopt.nginx.hosts import split_host_ifs
 from hostgen.adopt.nginx.locations import emit, emit_server_rewrites, location_body, order
 from hostgen.adopt.nginx.plan import Emitted, NServer
 from hostgen.adopt.nginx.read import Directive, read
@@ -49,7 +50,8 @@ def adopt_nginx(conf: Path, release: str | None) -> Adopted:
         if block.name in ("map", "geo", "split_clients", "perl_set", "js_set"):
             advice = ADVICE.get(block.name, "httpd has no variables")
             ctx.lose(block, f"{block.name} {' '.join(block.args)} dropped: {advice}")
-    shapes = [shape(read_server(d, config.http, ctx), ctx) for d in config.servers]
+    shapes = [shape(part, ctx) for d in config.servers
+              for part in split_host_ifs(read_server(d, config.http, ctx), ctx)]
     plans = _plans(shapes)
     acme = _merge_twins(plans, ctx)
     _drop_duplicate_names(plans, ctx)
@@ -226,6 +228,8 @@ def _locations(server: NServer, site: dict[str, Any], ctx: Context) -> tuple[lis
             ctx.lose(final, f"left out: {needs}")
             return _unique(emitted, ctx), None
         if returned is not None and "redirect" in returned and not emitted:
+            for key in ("root", "index", "auto_index", "fastcgi"):
+                site.pop(key, None)   # the whole server redirects: they would never apply
             site.update(returned)
             return [], final
         if returned is not None:

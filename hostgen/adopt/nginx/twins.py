@@ -15,7 +15,7 @@ def https_twin(server: NServer, names: list[str]) -> bool:
     which is what hostgen's `http: redirect` answers (https://$SERVER_NAME$REQUEST_URI)."""
     targets = _targets(names)
     others = [loc for loc in server.locations if not _is_acme(loc)]
-    if _certbot(server, names):
+    if certbot(server, names):
         return not others
     if server.rewrites:
         return len(server.rewrites) == 1 and _returns(server.rewrites[0].args, targets)
@@ -24,7 +24,7 @@ def https_twin(server: NServer, names: list[str]) -> bool:
             and _returns(others[0].rewrites[0].args, targets))
 
 
-def _certbot(server: NServer, names: list[str]) -> bool:
+def certbot(server: NServer, names: list[str]) -> bool:
     """Certbot's port-80 server: `if ($host = NAME) { return 301 https://$host$request_uri; }`
     for each name, then `return 404` for any other Host (which httpd's own 404 for an
     unknown name does not need: that Host reaches another server or the default)."""
