@@ -23,6 +23,7 @@ from hostgen.adopt.nginx.twins import acme_root, https_twin, scheme_redirect
 from hostgen.adopt.result import Adopted
 from hostgen.errors import LiveFileError
 from hostgen.httpd.globs import fnmatch_casefold
+from hostgen.site.rules.httpd import SERVING
 
 ACME_PATH = "/.well-known/acme-challenge/"
 # what a FastCGI or MIME include holds, httpd does itself (nginx-to-httpd.md 10)
@@ -262,6 +263,9 @@ def _unique(emitted: list[Emitted], ctx: Context) -> list[Emitted]:
             ctx.lose(e.origin, "left out: a backslash or a control character cannot be "
                                "written in httpd.conf")
             continue
+        if "redirect" in e.fields or "block" in e.fields:
+            for serving in SERVING:   # what the location would serve: it answers first
+                e.fields.pop(serving, None)
         needs = missing(e.fields, ctx.release)
         if needs is not None:
             ctx.lose(e.origin, f"left out: {needs}")
