@@ -323,3 +323,13 @@ def test_a_try_files_fallback_needs_6_9(tmp_path: Path) -> None:
         "later (host.openbsd is 6.8)",
     ]
     assert "openbsd: '6.8'" in dump(adopted.document)
+
+
+def test_a_named_fallback_that_rewrites_every_path_is_that_rewrite(tmp_path: Path) -> None:
+    conf = write(tmp_path, "        root /var/www/spa;\n"
+                           "        location / { try_files $uri $uri/ @app; }\n"
+                           "        location @app { rewrite ^(.+)$ /index.html last; }\n")
+    adopted = adopt_nginx(conf, None)
+    assert adopted.losses == []
+    assert ("- path: /*  # nginx: nginx.conf:7\n          found: false\n"
+            "          rewrite: /index.html\n") in dump(adopted.document)

@@ -14,7 +14,7 @@ from hostgen.adopt.nginx.document import Server, document
 from hostgen.adopt.nginx.expectations import Target, expectations, redirect_expectation
 from hostgen.adopt.nginx.hosts import split_host_ifs
 from hostgen.adopt.nginx.locations import emit, emit_server_rewrites, location_body, order
-from hostgen.adopt.nginx.plan import Emitted, NServer
+from hostgen.adopt.nginx.plan import Emitted, NLocation, NServer
 from hostgen.adopt.nginx.read import Directive, read
 from hostgen.adopt.nginx.release import missing
 from hostgen.adopt.nginx.rewrites import return_fields
@@ -238,18 +238,36 @@ def _locations(server: NServer, site: dict[str, Any], ctx: Context) -> tuple[lis
         return _unique(emitted, ctx), None
     wanted = {d.args[-1][1:] for loc in server.locations for d in loc.rewrites
               if d.name == "try_files" and d.args[-1].startswith("@")}
-    named = {}
-    for name, loc in server.named.items():
-        if name not in wanted:
-            continue   # reached only from error_page (a loss already) or nowhere
-        named[name] = location_body(loc, ctx, server.simple)
-        script = fixed_script(loc.simple)
-        if script is not None and "fastcgi" in named[name]:
-            # httpd takes the script from the path: send the path to that script instead
-            named[name]["rewrite"] = script
+    named = {name: _named(loc, server, ctx) for name, loc in server.named.items()
+             if name in wanted}   # others are reached only from error_page (a loss) or nowhere
     for location in order(server.locations, ctx):
         emitted += emit(location, server, ctx, named)
     return _unique(emitted, ctx), None
+
+
+_EVERY_PATH = frozenset({"^", "^(.*)$", "^/(.*)$", ".*", "^.*$", "(.*)", "^/", "^(.+)$", "(.+)",
+                         "^.+$", ".+"})
+
+
+def _named(loc: NLocation, server: NServer, ctx: Context) -> dict[str, Any]:
+    """What a `try_files ... @name` fallback does: the named location's settings, a `return`,
+    or a rewrite of every path to one target (httpd has no named locations)."""
+    fields = location_body(loc, ctx, server.simple)
+    script = fixed_script(loc.simple)
+    if script is not None and "fastcgi" in fields:
+        # httpd takes the script from the path: send the path to that script instead
+        fields["rewrite"] = script
+    for d in loc.rewrites:
+        if d.name == "return":
+            returned = return_fields(d, None, {}, server, ctx)
+            return returned if returned is not None else fields
+        if d.name == "rewrite" and len(d.args) >= 2 and d.args[0] in _EVERY_PATH and \
+                "$" not in d.args[1] and d.args[1].startswith("/"):
+            fields["rewrite"] = d.args[1]
+            continue
+        ctx.lose(d, f"{d.name} in location @{loc.path} dropped: httpd has no named "
+                    "locations, and this one cannot be written as the fallback itself")
+    return fields
 
 
 def _unique(emitted: list[Emitted], ctx: Context) -> list[Emitted]:
