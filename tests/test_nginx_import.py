@@ -333,3 +333,13 @@ def test_a_named_fallback_that_rewrites_every_path_is_that_rewrite(tmp_path: Pat
     assert adopted.losses == []
     assert ("- path: /*  # nginx: nginx.conf:7\n          found: false\n"
             "          rewrite: /index.html\n") in dump(adopted.document)
+
+
+def test_a_stream_block_is_a_loss(tmp_path: Path) -> None:
+    conf = tmp_path / "nginx.conf"
+    conf.write_text("events {}\nstream { server { listen 5432; proxy_pass db:5432; } }\n"
+                    "http { server { listen 80; server_name a.test; } }\n")
+    assert [loss.format().replace(f"{tmp_path}/", "") for loss in
+            adopt_nginx(conf, None).losses] == [
+        "nginx.conf:2: warning: stream {} dropped: httpd serves HTTP only (relayd(8) relays "
+        "TCP; smtpd(8) is the mail server)"]

@@ -113,3 +113,5 @@ def _collect(work: list[Directive], config: Config, *, inside: bool) -> None:
             _collect(directive.block, config, inside=True)
         elif inside and directive.name != "#":
             (config.http if directive.block is None else config.blocks).append(directive)
+        elif directive.name in ("stream", "mail"):
+            config.blocks.append(directive)

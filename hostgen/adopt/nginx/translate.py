@@ -48,7 +48,10 @@ def adopt_nginx(conf: Path, release: str | None) -> Adopted:
         if not _STANDARD_INCLUDE.search(include.args[0]):
             ctx.lose(include, f"include {include.args[0]}: no such file, not translated")
     for block in config.blocks:
-        if block.name in ("map", "geo", "split_clients", "perl_set", "js_set"):
+        if block.name in ("stream", "mail"):
+            ctx.lose(block, f"{block.name} {{}} dropped: httpd serves HTTP only (relayd(8) "
+                            "relays TCP; smtpd(8) is the mail server)")
+        elif block.name in ("map", "geo", "split_clients", "perl_set", "js_set"):
             advice = ADVICE.get(block.name, "httpd has no variables")
             ctx.lose(block, f"{block.name} {' '.join(block.args)} dropped: {advice}")
     shapes = [shape(part, ctx) for d in config.servers
