@@ -28,6 +28,7 @@ from hostgen.httpd.patterns import PatternError, match
 from hostgen.site.versions import requirement
 
 REWRITE_PHASE = ("rewrite", "return", "if", "try_files")
+NAMED_REWRITE = "_rewrite"   # in a named location's fields: its one rewrite, kept whole
 _NOT_SIMPLE = frozenset({"location", "#", *REWRITE_PHASE})
 _GLOB_SPECIAL = re.compile(r"[*?\[\\]")
 _CAPTURE_REF = re.compile(r"\$(\d|\{\d\})")
@@ -135,7 +136,17 @@ def emit(location: NLocation, server: NServer, ctx: Context,
                 ctx.lose(fallback, f"try_files fallback {fallback.args[-1]} is not protected: "
                                    "httpd asks for the password of the location the rewritten "
                                    "path lands in, nginx of this one")
-            if target:
+            rewrite = target.pop(NAMED_REWRITE, None) if target else None
+            if isinstance(rewrite, Directive):
+                # the named location rewrites with its own regex: not found + that regex
+                for item in rewrite_locations(rewrite, server, base, ctx):
+                    item.fields = {"match": item.fields.pop("match"), "found": False,
+                                   **item.fields}
+                    item.source = location
+                    if "$uri/" in fallback.args[:-1]:
+                        out += root_guard(item, base, location)
+                    out.append(item)
+            elif target:
                 kept = {} if "block" in target else base   # a block answers by itself
                 missing = Emitted({key: text, "found": False, **kept, **target}, fallback,
                                   text, location, variant)

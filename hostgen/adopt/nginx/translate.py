@@ -13,7 +13,13 @@ from hostgen.adopt.nginx.directives import ADVICE, fixed_script
 from hostgen.adopt.nginx.document import Server, document
 from hostgen.adopt.nginx.expectations import Target, expectations, redirect_expectation
 from hostgen.adopt.nginx.hosts import split_host_ifs
-from hostgen.adopt.nginx.locations import emit, emit_server_rewrites, location_body, order
+from hostgen.adopt.nginx.locations import (
+    NAMED_REWRITE,
+    emit,
+    emit_server_rewrites,
+    location_body,
+    order,
+)
 from hostgen.adopt.nginx.plan import Emitted, NLocation, NServer
 from hostgen.adopt.nginx.read import Directive, read
 from hostgen.adopt.nginx.release import missing
@@ -267,6 +273,9 @@ def _named(loc: NLocation, server: NServer, ctx: Context) -> dict[str, Any]:
         if d.name == "rewrite" and len(d.args) >= 2 and d.args[0] in _EVERY_PATH and \
                 "$" not in d.args[1] and d.args[1].startswith("/"):
             fields["rewrite"] = d.args[1]
+            continue
+        if d.name == "rewrite" and len(loc.rewrites) == 1:
+            fields[NAMED_REWRITE] = d   # written with its own regex where it is used
             continue
         ctx.lose(d, f"{d.name} in location @{loc.path} dropped: httpd has no named "
                     "locations, and this one cannot be written as the fallback itself")
