@@ -53,7 +53,7 @@ class Config:
 def read(conf: Path) -> Config:
     """The servers of CONF, or LiveFileError at crossplane's file:line."""
     if not conf.is_file():
-        raise LiveFileError(str(conf), 0, "no such file")
+        raise LiveFileError(str(conf), 0, "not a file" if conf.exists() else "no such file")
     single = _parse(conf, single=True, check_ctx=False)
     top = single["config"][0]["parsed"] if single["config"] else []
     snippet = any(d["directive"] in ("server", "location") for d in top)
