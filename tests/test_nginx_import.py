@@ -171,6 +171,7 @@ TRANSLATED = [
     (r"[^/]+\.php$", False, ["[^%/]+%.php$"]),
     (r"\.php(/|$)", False, ["%.php(/)", "%.php()$"]),
     (r"[c-d]", True, ["[c-dC-D]"]),
+    (r"/\.(?!git)", False, ["/%.[^g]", "/%.$", "/%.g[^i]", "/%.g$", "/%.gi[^t]", "/%.gi$"]),
 ]
 
 
@@ -180,7 +181,7 @@ def test_pcre_becomes_lua_variants(regex: str, fold: bool, lua: list[str]) -> No
 
 
 REFUSED = [
-    (r"/\.(?!well-known)", "(?!...) lookaround or inline flag"),
+    (r"^/(?!api)", "(?!...) lookaround or inline flag"),
     (r"^/(foo)+$", "quantifier on a group"),
     (r"^/ab\d\b", "escape \\b"),
     (r"^/(x)?/", "optional capturing group"),

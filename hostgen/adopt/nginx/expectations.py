@@ -109,7 +109,9 @@ def _samples(target: Target) -> list[tuple[str, str]]:
         elif e.variant is not None:
             sample = e.variant.sample
             samples.append((_path(sample), ""))
-    return [(p, q) for p, q in samples if _URL_SAFE.fullmatch(p) and p.startswith("/")]
+    # a request path is canonical: "/." and "/.." segments never reach a location
+    return [(p, q) for p, q in samples if _URL_SAFE.fullmatch(p) and p.startswith("/")
+            and not {".", ".."} & set(p.split("/"))]
 
 
 def _path(sample: str) -> str:

@@ -44,6 +44,11 @@ Choice = tuple[str, tuple[int, ...], str]     # lua text, groups, sample
 def translate(regex: str, fold: bool = False) -> Translation:
     if regex.startswith("(?i)"):
         regex, fold = regex[4:], True
+    spelled = _negative_lookahead(regex)
+    if spelled is not None:
+        variants = [v for part in spelled for v in translate(part, fold).variants]
+        unique = {v.lua: v for v in reversed(variants)}
+        return Translation(tuple(v for v in variants if unique[v.lua] is v), {})
     parser = _Parser(regex, fold)
     branches = parser.branches(top=True)
     if parser.i < len(regex):
@@ -58,6 +63,27 @@ def translate(regex: str, fold: bool = False) -> Translation:
                 seen.add(lua)
                 variants.append(Variant(lua, groups, sample))
     return Translation(tuple(variants), parser.names)
+
+
+# `PREFIX(?!LITERAL)` optionally followed by `.*` (which matches anything, so adds nothing):
+# the common "dot-files but not .well-known" location, `/\.(?!well-known).*`
+_LOOKAHEAD = re.compile(r"(?P<pre>(?:[\w/-]|\\[./-])*)\(\?!(?P<lit>(?:[\w/-]|\\[./-])+)\)"
+                        r"(?:\.\*)?")
+
+
+def _negative_lookahead(regex: str) -> list[str] | None:
+    """`P(?!L)` spelled out without lookahead: P then, for each position i of L, the first i
+    characters of L followed by another character or by the end of the path."""
+    found = _LOOKAHEAD.fullmatch(regex)
+    if found is None:
+        return None
+    literal = re.sub(r"\\(.)", r"\1", found["lit"])
+    parts = []
+    for i, c in enumerate(literal):
+        head = found["pre"] + re.escape(literal[:i])
+        parts.append(f"{head}[^{re.escape(c)}]")
+        parts.append(f"{head}$")
+    return parts
 
 
 def _hoist_end(lua: str) -> str:
