@@ -46,9 +46,9 @@ def translate(regex: str, fold: bool = False) -> Translation:
         regex, fold = regex[4:], True
     spelled = _negative_lookahead(regex)
     if spelled is not None:
-        variants = [v for part in spelled for v in translate(part, fold).variants]
-        unique = {v.lua: v for v in reversed(variants)}
-        return Translation(tuple(v for v in variants if unique[v.lua] is v), {})
+        parts = [v for part in spelled for v in translate(part, fold).variants]
+        first = {v.lua: v for v in reversed(parts)}
+        return Translation(tuple(v for v in parts if first[v.lua] is v), {})
     parser = _Parser(regex, fold)
     branches = parser.branches(top=True)
     if parser.i < len(regex):
