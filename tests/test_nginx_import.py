@@ -25,7 +25,8 @@ MINIMAL = "events {}\nhttp {\n    server {\n        listen 80;\n        server_n
 
 def write(folder: Path, body: str, name: str = "nginx.conf") -> Path:
     path = folder / name
-    path.write_text(MINIMAL + body + "    }\n}\n")
+    root = "" if "root " in body else "        root /var/www/htdocs/a;\n"   # after: lines stay
+    path.write_text(MINIMAL + body + root + "    }\n}\n")
     return path
 
 
@@ -339,8 +340,19 @@ def test_a_named_fallback_that_rewrites_every_path_is_that_rewrite(tmp_path: Pat
 def test_a_stream_block_is_a_loss(tmp_path: Path) -> None:
     conf = tmp_path / "nginx.conf"
     conf.write_text("events {}\nstream { server { listen 5432; proxy_pass db:5432; } }\n"
-                    "http { server { listen 80; server_name a.test; } }\n")
+                    "http { server { listen 80; server_name a.test; root /var/www/a; } }\n")
     assert [loss.format().replace(f"{tmp_path}/", "") for loss in
             adopt_nginx(conf, None).losses] == [
         "nginx.conf:2: warning: stream {} dropped: httpd serves HTTP only (relayd(8) relays "
         "TCP; smtpd(8) is the mail server)"]
+
+
+def test_a_server_without_root_is_a_loss(tmp_path: Path) -> None:
+    conf = tmp_path / "nginx.conf"
+    conf.write_text("events {}\nhttp {\n    server { listen 80; server_name a.test; }\n"
+                    "    server { listen 80; server_name b.test; return 301 http://a.test/; }\n"
+                    "}\n")
+    assert [loss.format().replace(f"{tmp_path}/", "") for loss in
+            adopt_nginx(conf, None).losses] == [
+        "nginx.conf:3: warning: no root: nginx serves from the html folder of its prefix, "
+        "httpd from /var/www/htdocs"]

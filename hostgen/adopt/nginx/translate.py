@@ -225,6 +225,11 @@ def _server(plan: _Plan, listen: str, ctx: Context) -> tuple[dict[str, Any], lis
         else:
             site[key] = value
     emitted, whole = _locations(s.server, site, ctx)
+    serving = [e for e in emitted if "root" not in e.fields and
+               not {"redirect", "block"} & set(e.fields)]
+    if "root" not in site and "redirect" not in site and (serving or not emitted):
+        ctx.lose(s.server.directive, "no root: nginx serves from the html folder of its "
+                                     "prefix, httpd from /var/www/htdocs")
     return site, emitted, whole
 
 
