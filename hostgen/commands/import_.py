@@ -23,9 +23,17 @@ Everything that cannot be carried over exactly is a warning PATH:LINE: warning: 
 The target release is --release, else the one ROOT/motd names, else the newest; a statement
 that release's httpd does not know is its error at PATH:LINE.
 
+With --nginx CONF, migrate from nginx instead: CONF (nginx.conf with its includes, or one
+sites-enabled file) becomes the site's servers and locations, in the order httpd's first match
+needs; each translated location, rewrite and redirect gets an `expect:` entry holding what
+nginx answers, so `hostgen check` proves the translation. What httpd cannot do (proxy_pass,
+if, map, headers other than HSTS, ...) is a warning at the nginx PATH:LINE saying what to do
+instead; a malformed nginx file is crossplane's error at PATH:LINE (exit 2).
+
 examples:
   hostgen import                              # /etc -> ./site.yaml
   hostgen import /mnt/oldhost/etc --out hosts/oldhost.yaml --release 7.6
+  hostgen import --nginx /etc/nginx/nginx.conf --out site.yaml
 """
 
 
@@ -36,8 +44,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                             epilog="exit codes: 0 carried over exactly, 1 written with losses "
                                    "(each one listed), 2 a live file does not parse, or SITE "
                                    "exists (nothing written)")
-    parser.add_argument("root", nargs="?", default="/etc", type=Path, metavar="ROOT",
+    parser.add_argument("root", nargs="?", type=Path, metavar="ROOT",
                         help="the live folder to read (default: /etc)")
+    parser.add_argument("--nginx", type=Path, metavar="CONF",
+                        help="translate this nginx configuration instead of a live /etc")
     parser.add_argument("--out", default="site.yaml", type=Path, metavar="SITE",
                         help="where to write (default: ./site.yaml)")
     parser.add_argument("--release", metavar="R",
@@ -51,8 +61,15 @@ def run(args: argparse.Namespace) -> int:
     out: Path = args.out
     if out.exists() and not args.force:   # before reading anything: nothing to lose
         raise HostgenError(f"{out} exists; nothing written (use --force to replace it)")
-    _check_root(args.root)
-    adopted = adopt_root(args.root, args.release)
+    if args.nginx is not None:
+        if args.root is not None:
+            raise HostgenError("give ROOT or --nginx CONF, not both")
+        from hostgen.adopt.nginx import adopt_nginx  # crossplane only when asked for
+        adopted = adopt_nginx(args.nginx, args.release)
+    else:
+        root = args.root if args.root is not None else Path("/etc")
+        _check_root(root)
+        adopted = adopt_root(root, args.release)
     write_site(dump(adopted.document), out, force=args.force)
     for loss in adopted.losses:
         print(loss.format(), file=sys.stderr)

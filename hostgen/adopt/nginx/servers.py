@@ -1,0 +1,225 @@
+"""nginx `server {}` -> a site.yaml server: names, listeners, TLS, HSTS and the server-wide
+settings (nginx-to-httpd.md 4 and 11)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+from hostgen.adopt.nginx.context import Context
+from hostgen.adopt.nginx.directives import ADVICE, body, finish_authenticate
+from hostgen.adopt.nginx.locations import REWRITE_PHASE, flatten
+from hostgen.adopt.nginx.plan import NServer
+from hostgen.adopt.nginx.read import Directive
+from hostgen.adopt.nginx.regex import Untranslatable, translate
+
+CATCH_ALL = frozenset({"_", "", "default", "default_server", "localhost"})
+_GENERIC_STEMS = frozenset({"fullchain", "cert", "chain", "privkey", "key", "server"})
+_LITERAL = re.compile(r"\^((?:[A-Za-z0-9_-]|%\.)+)\$")
+_HSTS = "strict-transport-security"
+
+
+@dataclass
+class Listen:
+    address: str      # "0.0.0.0", "::" or an address
+    port: int
+    tls: bool
+    default: bool
+
+
+@dataclass
+class Shape:
+    """What decides a server's place and its listeners."""
+
+    server: NServer
+    listens: list[Listen] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)    # httpd names, in httpd order
+    catch_all: bool = False
+
+    @property
+    def tls(self) -> bool:
+        return any(listen.tls for listen in self.listens)
+
+    @property
+    def plain(self) -> bool:
+        return any(not listen.tls for listen in self.listens)
+
+    def sockets(self) -> set[tuple[int, bool]]:
+        return {(listen.port, listen.tls) for listen in self.listens}
+
+
+def read_server(directive: Directive, http: list[Directive], ctx: Context) -> NServer:
+    block = directive.block or []
+    own = [d for d in block if d.name not in ("location", "#", *REWRITE_PHASE)]
+    names = {d.name for d in own}
+    simple = [d for d in http if d.name not in names] + own
+    server_names = [name for d in block if d.name == "server_name" for name in d.args]
+    locations, named = flatten(block, [], ctx)
+    return NServer(directive, server_names, simple,
+                   [d for d in block if d.name in REWRITE_PHASE], locations, named,
+                   [d for d in block if d.name == "listen"])
+
+
+def shape(server: NServer, ctx: Context) -> Shape:
+    result = Shape(server)
+    ssl_on = any(d.name == "ssl" and d.args == ["on"] for d in server.simple)
+    for d in server.listens or [Directive("listen", ["80"], server.directive.file,
+                                          server.directive.line)]:
+        listen = _listen(d, ssl_on, ctx)
+        if listen is not None:
+            result.listens.append(listen)
+    for d in server.simple:
+        if d.name == "http2" and d.args == ["on"]:
+            ctx.lose(d, "http2 dropped: httpd speaks HTTP/1.1 (clients fall back by ALPN)")
+    result.names = _names(server, ctx)
+    result.catch_all = all(name in CATCH_ALL for name in server.names)
+    return result
+
+
+def _listen(d: Directive, ssl_on: bool, ctx: Context) -> Listen | None:
+    where, flags = d.args[0], d.args[1:]
+    if where.startswith("unix:"):
+        ctx.lose(d, f"listen {where} dropped: httpd listens on TCP sockets only")
+        return None
+    host, _, port = where.rpartition(":") if not where.isdigit() else ("", "", where)
+    if not port.isdigit():
+        host, port = where, "80"
+    address = {"": "0.0.0.0", "*": "0.0.0.0", "[::]": "::"}.get(host, host.strip("[]"))
+    for flag in flags:
+        if flag == "http2":
+            ctx.lose(d, "http2 dropped: httpd speaks HTTP/1.1 (clients fall back by ALPN)")
+        elif flag in ("quic", "http3"):
+            ctx.lose(d, f"listen {where} {flag} dropped: httpd has no HTTP/3")
+            return None
+        elif flag not in ("ssl", "default_server", "default") and not flag.startswith(
+                ("ipv6only=", "backlog=", "reuseport", "deferred", "fastopen=", "so_keepalive")):
+            ctx.lose(d, f"listen flag {flag} has no httpd equivalent")
+    tls = "ssl" in flags or ssl_on
+    listen = Listen(address, int(port), tls, "default_server" in flags or "default" in flags)
+    expected = 443 if tls else 80
+    if listen.port != expected:
+        ctx.lose(d, f"listen port {listen.port}: site.yaml's `listen` list form is not in the "
+                    f"model yet, so this server listens on port {expected}")
+        listen.port = expected
+    return listen
+
+
+def _names(server: NServer, ctx: Context) -> list[str]:
+    """httpd names in first-match order: exact, then leading wildcards longest first, then
+    trailing wildcards (nginx-to-httpd.md 4.3)."""
+    exact: list[str] = []
+    leading: list[str] = []
+    trailing: list[str] = []
+    where = next((d for d in server.directive.block or [] if d.name == "server_name"),
+                 server.directive)
+    for name in server.names:
+        if name in CATCH_ALL:
+            continue
+        if name.startswith("~"):
+            exact += _regex_name(name[1:], where, ctx)
+        elif name.startswith("."):
+            exact.append(name[1:])
+            leading.append("*" + name)
+        elif name.startswith("*"):
+            leading.append(name)
+        elif name.endswith("*"):
+            trailing.append(name)
+        else:
+            exact.append(name.lower())
+    leading.sort(key=len, reverse=True)
+    return list(dict.fromkeys(exact + leading + trailing))
+
+
+def _regex_name(regex: str, where: Directive, ctx: Context) -> list[str]:
+    """A regex server_name whose variants are all literal host names is a list of names;
+    anything else is approximated by a glob (httpd's `server match` selects every host,
+    httpd-conf.md 4.6, so it is never written)."""
+    try:
+        variants = translate(regex, True).variants
+    except Untranslatable as error:
+        ctx.lose(where, f"server_name ~{regex} dropped: {error}")
+        return []
+    names: list[str] = []
+    for variant in variants:
+        unfolded = re.sub(r"\[([a-z])[A-Z]\]", r"\1", variant.lua).replace("(", "").replace(")", "")
+        literal = _LITERAL.fullmatch(unfolded)
+        if literal:
+            names.append(literal[1].replace("%.", "."))
+            continue
+        glob = re.sub(r"(?:[^%.a-z0-9-]|%[^.])+", "*", unfolded.strip("^$")).replace("%.", ".")
+        glob = re.sub(r"\*+", "*", glob)
+        ctx.lose(where, f"server_name ~{regex} approximated by the glob {glob}: httpd "
+                        "matches server names with globs only")
+        names.append(glob)
+    return names
+
+
+def server_fields(server: NServer, ctx: Context, tls: bool) -> dict[str, Any]:
+    """The server-wide keys: root, index, log, authenticate, ..., TLS material and HSTS."""
+    simple = [d for d in server.simple if not _is_hsts(d)]
+    fields = body(simple, ctx, server=True)
+    finish_authenticate(fields, simple, [], ctx)
+    for key in ("alias", "fastcgi_param"):
+        if key in fields:
+            d = next(d for d in simple if d.name == key)
+            ctx.lose(d, f"{key} at server level dropped")
+            del fields[key]
+    hsts = next((d for d in server.simple if _is_hsts(d)), None)
+    if tls:
+        fields["tls"] = _material(server, ctx)
+        _tls_options(server, ctx)
+        if hsts is not None:
+            fields["hsts"] = _hsts(hsts)
+    return fields
+
+
+def _is_hsts(d: Directive) -> bool:
+    return d.name == "add_header" and bool(d.args) and d.args[0].lower() == _HSTS
+
+
+def _hsts(d: Directive) -> dict[str, Any] | bool:
+    value = d.args[1] if len(d.args) > 1 else ""
+    parts = [p.strip().lower() for p in value.split(";") if p.strip()]
+    spec: dict[str, Any] = {}
+    for part in parts:
+        if part.startswith("max-age=") and part[8:].strip('"').isdigit():
+            spec["max_age"] = int(part[8:].strip('"'))
+        elif part == "includesubdomains":
+            spec["subdomains"] = True
+        elif part == "preload":
+            spec["preload"] = True
+    return spec or True
+
+
+def _material(server: NServer, ctx: Context) -> str:
+    certs = [d for d in server.simple if d.name == "ssl_certificate"]
+    keys = [d for d in server.simple if d.name == "ssl_certificate_key"]
+    for extra in certs[1:] + keys[1:]:
+        ctx.lose(extra, "a second certificate dropped: httpd serves one per server")
+    if not certs or not keys or "$" in certs[0].args[0] + keys[0].args[0]:
+        ctx.lose(server.directive, "TLS server without a usable ssl_certificate / "
+                                   "ssl_certificate_key: httpd's defaults "
+                                   "/etc/ssl/server.crt and /etc/ssl/private/server.key written")
+        value = {"certificate": "/etc/ssl/server.crt", "key": "/etc/ssl/private/server.key"}
+        return ctx.name_for(ctx.materials, "server", value)
+    certificate = PurePosixPath(certs[0].args[0])
+    wanted = certificate.stem
+    if wanted in _GENERIC_STEMS:
+        wanted = certificate.parent.name
+    value = {"certificate": str(certificate), "key": keys[0].args[0]}
+    return ctx.name_for(ctx.materials, wanted, value)
+
+
+def _tls_options(server: NServer, ctx: Context) -> None:
+    for d in server.simple:
+        if d.name == "ssl_protocols" and set(d.args) <= {"TLSv1.2", "TLSv1.3"} and \
+                "TLSv1.3" in d.args and "TLSv1.2" in d.args:
+            continue   # httpd's default
+        if d.name in ("ssl_protocols", "ssl_ciphers", "ssl_client_certificate",
+                      "ssl_verify_client"):
+            ctx.lose(d, f"{d.name} dropped: {ADVICE[d.name]}")
+        elif d.name in ("ssl_stapling", "ssl_dhparam", "ssl_ecdh_curve") and d.args != ["off"]:
+            ctx.lose(d, f"{d.name} dropped: site.yaml has no TLS option keys yet "
+                        "(`tls: {ocsp, dhe, ecdhe}` in the model spec)")
