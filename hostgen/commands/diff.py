@@ -14,7 +14,8 @@ from hostgen.commands._common import (
 )
 from hostgen.host import state as statefile
 from hostgen.host.diffing import colorize, unified, wants_color
-from hostgen.host.liveview import LiveFile, check_root, include_reader, read_root
+from hostgen.host.files import check_root
+from hostgen.host.liveview import LiveFile, include_reader, read_root
 from hostgen.render.outputs import render
 
 DESCRIPTION = """\

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from hostgen.adopt.etc import adopt_root
 from hostgen.adopt.result import dump, write_site
 from hostgen.errors import HostgenError
+from hostgen.host.files import check_root  # no renderer (jinja2) on import's path
 
 DESCRIPTION = """\
 Read the files hostgen owns under ROOT (default /etc): httpd.conf with its includes (resolved
@@ -68,21 +68,10 @@ def run(args: argparse.Namespace) -> int:
         adopted = adopt_nginx(args.nginx, args.release)
     else:
         root = args.root if args.root is not None else Path("/etc")
-        _check_root(root)
+        check_root(root)
         adopted = adopt_root(root, args.release)
     write_site(dump(adopted.document), out, force=args.force)
     for loss in adopted.losses:
         print(loss.format(), file=sys.stderr)
     print(f"wrote {out}" + (f" ({len(adopted.losses)} warning(s))" if adopted.losses else ""))
     return adopted.exit_code
-
-
-def _check_root(root: Path) -> None:
-    """hostgen.host.liveview.check_root's messages, without importing the renderer (jinja2)
-    that module brings: a tenth of import's start-up."""
-    if not root.exists():
-        raise HostgenError(f"{root}: no such directory")
-    if not root.is_dir():
-        raise HostgenError(f"{root}: not a directory")
-    if not os.access(root, os.R_OK | os.X_OK):
-        raise HostgenError(f"{root}: cannot read this directory (permission denied)")

@@ -36,7 +36,8 @@ from hostgen.errors import HostgenError, LiveFileError, Refused
 from hostgen.host import files as fs
 from hostgen.host import reloads
 from hostgen.host import state as statefile
-from hostgen.host.liveview import ETC, LiveFile, check_root, include_reader, read_root
+from hostgen.host.files import check_root
+from hostgen.host.liveview import ETC, LiveFile, include_reader, read_root
 from hostgen.render.outputs import Output
 from hostgen.render.quoting import httpd_quote
 

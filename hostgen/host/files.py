@@ -152,3 +152,16 @@ def locked(lock_file: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def check_root(root: Path, *, writable: bool = False) -> None:
+    """A clear error (exit 2) for a ROOT that is missing, not a folder, unreadable, or
+    read-only when it must be written."""
+    if not root.exists():
+        raise HostgenError(f"{root}: no such directory")
+    if not root.is_dir():
+        raise HostgenError(f"{root}: not a directory")
+    if not os.access(root, os.R_OK | os.X_OK):
+        raise HostgenError(f"{root}: cannot read this directory (permission denied)")
+    if writable and not os.access(root, os.W_OK):
+        raise HostgenError(f"{root}: read-only here (no permission to write); nothing written")

@@ -12,12 +12,10 @@ The wanted text is exactly what apply would write, so diff and apply can never d
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from hostgen.errors import HostgenError
 from hostgen.host.files import read_text
 from hostgen.host.state import State
 from hostgen.live import rcconf, resolvconf
@@ -59,19 +57,6 @@ class LiveFile:
     @property
     def owned_wanted(self) -> str:
         return owned_part(self.output, self.wanted)
-
-
-def check_root(root: Path, *, writable: bool = False) -> None:
-    """A clear error (exit 2) for a ROOT that is missing, not a folder, unreadable, or
-    read-only when it must be written."""
-    if not root.exists():
-        raise HostgenError(f"{root}: no such directory")
-    if not root.is_dir():
-        raise HostgenError(f"{root}: not a directory")
-    if not os.access(root, os.R_OK | os.X_OK):
-        raise HostgenError(f"{root}: cannot read this directory (permission denied)")
-    if writable and not os.access(root, os.W_OK):
-        raise HostgenError(f"{root}: read-only here (no permission to write); nothing written")
 
 
 def read_root(root: Path, outputs: Iterable[Output]) -> list[LiveFile]:

@@ -33,12 +33,6 @@ def needs(feature: str, loc: Loc, release: str) -> list[Problem]:
     message = requirement(feature, release)
     return [Problem(loc, message)] if message else []
 
-# The warnings a location may silence: the lints of hostgen.checks.lints and the location rules
-# (tests/test_every_problem.py holds the two lists together).
-SILENCEABLE = ("shadowed-location", "glob-like-pattern", "redirect-loop", "relative-redirect",
-               "unmatchable-path", "root-in-chroot")
-STATUS_ALONE = "status has no effect without a redirect: it is the redirect's HTTP status"
-
 
 def serving(item: Server | Location, loc: Loc, site: Site, release: str,
             captures: int | None = None) -> list[Problem]:
@@ -79,12 +73,6 @@ def serving(item: Server | Location, loc: Loc, site: Site, release: str,
     problems += block_status(item.block, (*loc, "block"), release)
     return problems
 
-# The warnings a location may silence: the lints of hostgen.checks.lints and the location rules
-# (tests/test_every_problem.py holds the two lists together).
-SILENCEABLE = ("shadowed-location", "glob-like-pattern", "redirect-loop", "relative-redirect",
-               "unmatchable-path", "root-in-chroot")
-STATUS_ALONE = "status has no effect without a redirect: it is the redirect's HTTP status"
-
 
 def check_fastcgi(responder: Fastcgi, loc: Loc, release: str) -> list[Problem]:
     problems: list[Problem] = []
@@ -108,12 +96,6 @@ def check_fastcgi(responder: Fastcgi, loc: Loc, release: str) -> list[Problem]:
         problems += needs("fastcgi_strip", (*loc, "strip"), release)
     return problems
 
-# The warnings a location may silence: the lints of hostgen.checks.lints and the location rules
-# (tests/test_every_problem.py holds the two lists together).
-SILENCEABLE = ("shadowed-location", "glob-like-pattern", "redirect-loop", "relative-redirect",
-               "unmatchable-path", "root-in-chroot")
-STATUS_ALONE = "status has no effect without a redirect: it is the redirect's HTTP status"
-
 
 def redirect(target: str, status: int | None, loc: Loc, release: str,
              captures: int | None) -> list[Problem]:
@@ -122,12 +104,6 @@ def redirect(target: str, status: int | None, loc: Loc, release: str,
     if status in (307, 308):
         problems += needs("redirect_307_308", (*loc, "status"), release)
     return problems
-
-# The warnings a location may silence: the lints of hostgen.checks.lints and the location rules
-# (tests/test_every_problem.py holds the two lists together).
-SILENCEABLE = ("shadowed-location", "glob-like-pattern", "redirect-loop", "relative-redirect",
-               "unmatchable-path", "root-in-chroot")
-STATUS_ALONE = "status has no effect without a redirect: it is the redirect's HTTP status"
 
 
 def block_status(block: object, loc: Loc, release: str) -> list[Problem]:
@@ -138,12 +114,6 @@ def block_status(block: object, loc: Loc, release: str) -> list[Problem]:
     if block in (103, 425):
         return needs("status_103_425", loc, release)
     return []
-
-# The warnings a location may silence: the lints of hostgen.checks.lints and the location rules
-# (tests/test_every_problem.py holds the two lists together).
-SILENCEABLE = ("shadowed-location", "glob-like-pattern", "redirect-loop", "relative-redirect",
-               "unmatchable-path", "root-in-chroot")
-STATUS_ALONE = "status has no effect without a redirect: it is the redirect's HTTP status"
 
 
 def pattern(text: str, loc: Loc, what: str = "location") -> list[Problem]:
@@ -157,24 +127,12 @@ def pattern(text: str, loc: Loc, what: str = "location") -> list[Problem]:
         return [Problem(loc, f'httpd reports "{error}" for this pattern and never matches it')]
     return []
 
-# The warnings a location may silence: the lints of hostgen.checks.lints and the location rules
-# (tests/test_every_problem.py holds the two lists together).
-SILENCEABLE = ("shadowed-location", "glob-like-pattern", "redirect-loop", "relative-redirect",
-               "unmatchable-path", "root-in-chroot")
-STATUS_ALONE = "status has no effect without a redirect: it is the redirect's HTTP status"
-
 
 def captures(text: str) -> int | None:
     try:
         return patterns.capture_count(text)
     except patterns.PatternError:
         return None
-
-# The warnings a location may silence: the lints of hostgen.checks.lints and the location rules
-# (tests/test_every_problem.py holds the two lists together).
-SILENCEABLE = ("shadowed-location", "glob-like-pattern", "redirect-loop", "relative-redirect",
-               "unmatchable-path", "root-in-chroot")
-STATUS_ALONE = "status has no effect without a redirect: it is the redirect's HTTP status"
 
 
 def glob(text: str, loc: Loc) -> list[Problem]:
