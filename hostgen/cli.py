@@ -81,3 +81,15 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     return code
+
+
+def run() -> int:
+    """The `hostgen` command (console script and `python -m hostgen`): main(), then freeze what
+    is left for the exit. The interpreter's last collections at exit scanned every object still
+    referenced (the parsed site, the simulator table kept for check's second use): 0.18 s of a
+    1000-vhost `check`. Frozen objects are only skipped by the cyclic collector; the standard
+    streams are flushed and atexit handlers run as before. Not in main(), which the tests call
+    many times in one process."""
+    code = main()
+    gc.freeze()
+    return code
