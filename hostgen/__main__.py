@@ -2,6 +2,6 @@ from __future__ import annotations
 
 import sys
 
-from hostgen.cli import main
+from hostgen.cli import run
 
-sys.exit(main())
+sys.exit(run())

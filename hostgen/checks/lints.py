@@ -11,6 +11,7 @@ Each is silenced for one location by listing its rule in the location's `silence
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from urllib.parse import urljoin, urlsplit
 
@@ -58,19 +59,17 @@ def _key(location: Location) -> str:
 # ---- shadowed-location ---------------------------------------------------------------------
 
 def _shadowed(server: Server, loc: Loc) -> Iterator[Problem]:
-    exact = [_exact(location) for location in server.locations]
     for number, location in enumerate(server.locations):
         if _silenced(location, SHADOWED) or not _text(location):
             continue
-        later = _superset(location)
-        if later is None:
+        later = (location.path, location.match)
+        if _superset(*later) is None:
             continue
         for earlier_number in range(number):
             earlier = server.locations[earlier_number]
-            tokens = exact[earlier_number]
-            if tokens is None or not _same_file_test(earlier, location, server):
+            if not _same_file_test(earlier, location, server):
                 continue
-            if covers(tokens, later):
+            if _covers((earlier.path, earlier.match), later):
                 where = f"location #{earlier_number + 1} ({_key(earlier)}: {_text(earlier)})"
                 yield Problem((*loc, "locations", number, _key(location)),
                               f"this location is never used: {where} comes first and matches "
@@ -79,16 +78,26 @@ def _shadowed(server: Server, loc: Loc) -> Iterator[Problem]:
                 break
 
 
-def _exact(location: Location) -> Tokens | None:
-    if location.path is not None:
-        return glob_tokens(location.path)
-    return lua_exact(location.match) if location.match is not None else None
+# Keyed on the (path, match) texts of both locations, all the answer depends on: many servers
+# repeat the same locations ("*.php" after "/"), and a 1000-server site asked the same pairs
+# 1000 times (benchmarks/bench_startup.py).
+@functools.lru_cache(maxsize=65536)
+def _covers(earlier: tuple[str | None, str | None], later: tuple[str | None, str | None]) -> bool:
+    """Every path the location `later` matches is matched by `earlier` (both as (path, match))."""
+    tokens, superset = _exact(*earlier), _superset(*later)
+    return tokens is not None and superset is not None and covers(tokens, superset)
 
 
-def _superset(location: Location) -> Tokens | None:
-    if location.path is not None:
-        return glob_tokens(location.path)
-    return lua_superset(location.match) if location.match is not None else None
+def _exact(path: str | None, match: str | None) -> Tokens | None:
+    if path is not None:
+        return glob_tokens(path)
+    return lua_exact(match) if match is not None else None
+
+
+def _superset(path: str | None, match: str | None) -> Tokens | None:
+    if path is not None:
+        return glob_tokens(path)
+    return lua_superset(match) if match is not None else None
 
 
 def _same_file_test(earlier: Location, later: Location, server: Server) -> bool:

@@ -1,42 +1,16 @@
 """Checks that parse.y makes across server blocks, at the end of each one: a server defined
 twice on one address and port, TLS and plain servers on the same socket, TLS settings that
-differ on one socket, and TLS servers without protocols (httpd-conf.md 3.1). Also what
-libtls makes of a `tls protocols` value."""
+differ on one socket, and TLS servers without protocols (httpd-conf.md 3.1). What libtls makes
+of a `tls protocols` value is in httpd_protocols."""
 
 from __future__ import annotations
 
 import functools
 import ipaddress
-import re
 from dataclasses import dataclass
 
 from hostgen.live.httpd_ast import Server, TlsOptions
-
-#: libtls' protocol names and the versions they stand for (bit 1: TLS 1.0 ... bit 8: TLS 1.3).
-_PROTOCOLS = {
-    "tlsv1.0": 1, "tlsv1.1": 2, "tlsv1.2": 4, "tlsv1.3": 8,
-    "tlsv1": 15, "all": 15, "legacy": 15, "default": 12, "secure": 12,
-}
-
-
-def protocol_bits(text: str | None) -> int | None:
-    """The TLS versions a `tls protocols` value enables, as libtls reads it
-    (tls_config_parse_protocols: items split at `,` or `:`, leading blanks skipped, `!`
-    removes); None when libtls refuses the string. No statement means libtls' default."""
-    if text is None:
-        return _PROTOCOLS["default"]
-    bits = 0
-    for item in re.split("[,:]", text):
-        item = item.lstrip(" \t")
-        negate = item.startswith("!")
-        if negate:
-            item = item[1:]
-            bits = bits or _PROTOCOLS["all"]
-        value = _PROTOCOLS.get(item.lower(), 0)
-        if not value:
-            return None
-        bits = bits & ~value if negate else bits | value
-    return bits
+from hostgen.live.httpd_protocols import protocol_bits
 
 
 @dataclass(frozen=True)

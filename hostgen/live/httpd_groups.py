@@ -9,8 +9,8 @@ from typing import Any
 
 from hostgen.live.httpd_ast import ConnectionOptions, Hsts, TcpOptions, TlsOptions
 from hostgen.live.httpd_blocks import Block, Handler, ServerState, evolve, place
-from hostgen.live.httpd_checks import protocol_bits
 from hostgen.live.httpd_grammar import HSTS_ITEMS, INT_MAX
+from hostgen.live.httpd_protocols import protocol_bits
 from hostgen.live.httpd_tokens import TokenStream
 
 #: The groups by their ServerState attribute.

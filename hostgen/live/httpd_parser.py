@@ -22,8 +22,9 @@ from dataclasses import dataclass
 
 from hostgen.live.httpd_ast import GlobalOption, HttpdConfig, MediaType, Server, TypesEntry
 from hostgen.live.httpd_blocks import Block, ServerState
-from hostgen.live.httpd_checks import Sockets, protocol_bits
+from hostgen.live.httpd_checks import Sockets
 from hostgen.live.httpd_grammar import DIRECTIVES, FEATURE_SINCE, Directive
+from hostgen.live.httpd_protocols import protocol_bits
 from hostgen.live.httpd_server import body
 from hostgen.live.httpd_tokens import ReadInclude, TokenStream
 

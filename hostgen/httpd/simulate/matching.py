@@ -11,6 +11,7 @@ which cannot reach any later item (or its errors) in that case.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from hostgen.httpd import patterns
@@ -29,6 +30,9 @@ def folded(subject: str) -> bytes:
     return to_bytes(subject).lower()
 
 
+# Both compilers are cached by their one argument: what they return is a pure function of it,
+# and a large site repeats the same locations in every server ("*.php", "/.well-known/*").
+@functools.lru_cache(maxsize=4096)
 def compile_glob(glob: str) -> GlobTest:
     """A test `(subject, folded(subject)) -> bool` equal to fnmatch_casefold(glob, subject)."""
     if _GLOB_SPECIALS.intersection(glob):
@@ -73,6 +77,7 @@ def literal_start(pattern: str) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=4096)
 def compile_pattern(pattern: str) -> PatternTest:
     """`path -> captures` as str_match() gives them, None for no match or a matcher error."""
     start = literal_start(pattern)

