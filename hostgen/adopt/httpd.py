@@ -103,7 +103,7 @@ def adopt_httpd(config: HttpdConfig, outline: Outline, materials: Materials, *,
                     and plain and plain.acme_line):
                 losses.append(Loss(plain.block.path, plain.acme_line, "the ACME challenge "
                                    "location now also answers on TLS port 443: hostgen writes "
-                                   "a server that serves both ports as one block (6.9+)"))
+                                   "a server that serves both ports as one block (7.0+)"))
     merged, changed = in_order(drafts, merged)
     for listener, block in changed:
         losses.append(Loss(block.path, block.line, f"the servers on {listener} "

@@ -8,7 +8,7 @@ the same aliases) on one address are put back together:
   `$HTTP_HOST`: the same URL for every name the server answers to), at server level or as a
   last `location "*"`, next to a TLS block: one server with `http: redirect`;
 * a port-80 block that says what the TLS block says: one server (`http: serve`, the default);
-  so is one block that listens on both (6.9+);
+  so is one block that listens on both (7.0+);
 * a TLS block alone: `http: off`; a port-80 block alone: `tls: false`.
 
 The location acme-client's challenges are served from, first in every port-80 block, becomes
