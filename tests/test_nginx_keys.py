@@ -187,3 +187,12 @@ def test_hostile_tls_paths_are_quoted_or_refused(tmp_path: Path) -> None:
     _, losses = adopt(tmp_path, TLS, "        ssl_ciphers 'HIGH\"; block';\n")
     assert losses == ["nginx.conf:9: warning: ssl_ciphers HIGH\"; block dropped: not a cipher "
                       "list LibreSSL reads the same way"]
+
+
+def test_a_server_that_only_returns_an_error_is_a_blocked_server(tmp_path: Path) -> None:
+    adopted, losses = adopt(tmp_path, PLAIN, "        return 444;\n"
+                                             "        location / { index index.html; }\n")
+    assert losses == []
+    text = dump(adopted.document)
+    assert "      block: drop\n" in text and "locations" not in text and "root" not in text
+    assert rendered(tmp_path, adopted).endswith('\tlisten on "0.0.0.0" port 80\n\tblock drop\n}\n')

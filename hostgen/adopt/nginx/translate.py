@@ -230,7 +230,7 @@ def _server(plan: _Plan, listen: str, ctx: Context) -> tuple[dict[str, Any], lis
     emitted, whole = _locations(s.server, site, ctx)
     serving = [e for e in emitted if "root" not in e.fields and
                not {"redirect", "block"} & set(e.fields)]
-    if "root" not in site and "redirect" not in site and (serving or not emitted):
+    if "root" not in site and not {"redirect", "block"} & set(site) and (serving or not emitted):
         ctx.lose(s.server.directive, "no root: nginx serves from the html folder of its "
                                      "prefix, httpd from /var/www/htdocs")
     return site, emitted, whole
@@ -245,9 +245,9 @@ def _locations(server: NServer, site: dict[str, Any], ctx: Context) -> tuple[lis
         if needs is not None:
             ctx.lose(final, f"left out: {needs}")
             return _unique(emitted, ctx), None
-        if returned is not None and "redirect" in returned and not emitted:
-            for key in ("root", "index", "auto_index", "fastcgi"):
-                site.pop(key, None)   # the whole server redirects: they would never apply
+        if returned is not None and {"redirect", "block"} & set(returned) and not emitted:
+            for key in ("root", "index", "auto_index", "fastcgi", "errdocs"):
+                site.pop(key, None)   # the whole server redirects / blocks: never applied
             site.update(returned)
             return [], final
         if returned is not None:
