@@ -4,10 +4,10 @@ A case folder (tests/nginx/NAME/) holds an nginx configuration written as on a s
 (`listen 80`, roots under /var/www, sockets under /var/www/run, certificates under /etc/ssl),
 `files.txt` (the files under /var/www: each one's content is its own path, so a response
 names the file that answered) and `urls.txt`. `NginxRun` copies the configuration into a
-temporary prefix, moving /var/www and /etc/ssl there and the listeners to 127.0.0.1 and two
-free ports, and starts nginx in the foreground; a tiny FastCGI responder on the case's
-socket answers with the SCRIPT_FILENAME it received (404 when that is not a file, as
-php-fpm does). Both are stopped by the finalizer.
+temporary prefix, moving /var/www and /etc/ssl there and each listened port to a free port on
+127.0.0.1, and starts nginx in the foreground; a tiny FastCGI responder on the case's
+socket (or TCP address, moved to a free port) answers with the SCRIPT_FILENAME it received
+(404 when that is not a file, as php-fpm does). Both are stopped by the finalizer.
 """
 
 from __future__ import annotations
@@ -103,6 +103,10 @@ class FastcgiServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
 
 
+class FastcgiTcpServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
+    daemon_threads = True
+
+
 # ---- nginx ---------------------------------------------------------------------------------
 
 @dataclass
@@ -116,9 +120,11 @@ class NginxRun:
     def __init__(self, case: Path, tmp: Path) -> None:
         self.case, self.tmp = case, tmp
         self.www = tmp / "var" / "www"
-        self.ports = {80: free_port(), 443: free_port()}
+        self.ports: dict[int, int] = {}   # the case's port -> the test's
+        self.first: int | None = None   # the first port the configuration listens on
         self.proc: subprocess.Popen[bytes] | None = None
-        self.fastcgi: list[FastcgiServer] = []
+        self.fastcgi: list[FastcgiServer | FastcgiTcpServer] = []
+        self.tcp: dict[str, int] = {}   # `fastcgi_pass HOST:PORT` -> the test's port
 
     def start(self) -> None:
         conf = self.tmp / "conf"
@@ -144,7 +150,8 @@ class NginxRun:
             if self.proc.poll() is not None:
                 raise RuntimeError(self.proc.stderr.read().decode() if self.proc.stderr else "")
             try:
-                socket.create_connection(("127.0.0.1", self.ports[80]), 0.2).close()
+                socket.create_connection(("127.0.0.1", self.ports[self.first or 80]),
+                                         0.2).close()
                 return
             except OSError:
                 time.sleep(0.05)
@@ -161,10 +168,8 @@ class NginxRun:
     def _localize(self, text: str) -> str:
         """The case's configuration, moved into the prefix and onto 127.0.0.1."""
         text = re.sub(r"^\s*listen\s+\[::\][^;]*;\n", "", text, flags=re.M)
-        text = re.sub(r"listen\s+(?:\*:|0\.0\.0\.0:)?443\b",
-                      f"listen 127.0.0.1:{self.ports[443]}", text)
-        text = re.sub(r"listen\s+(?:\*:|0\.0\.0\.0:)?80\b",
-                      f"listen 127.0.0.1:{self.ports[80]}", text)
+        text = re.sub(r"listen\s+(?:\*:|0\.0\.0\.0:|127\.0\.0\.1:)?(\d+)\b", self._listen, text)
+        text = re.sub(r"fastcgi_pass\s+([\w.-]+|\[[\w:]+\]):(\d+);", self._tcp, text)
         text = text.replace("/var/www", str(self.www))
         text = text.replace("/var/log/nginx/", f"{self.tmp}/logs/")
         text = re.sub(r"^(user|pid)\s[^;]*;\n", "", text, flags=re.M)
@@ -177,6 +182,22 @@ class NginxRun:
         if os.geteuid() == 0 and "events" in text:
             text = "user root root;\n" + text   # workers must read the tmp folder (mode 700)
         return text
+
+    def _listen(self, found: re.Match[str]) -> str:
+        port = int(found[1])
+        if port not in self.ports:
+            self.ports[port] = free_port()
+        self.first = port if self.first is None else self.first
+        return f"listen 127.0.0.1:{self.ports[port]}"
+
+    def _tcp(self, found: re.Match[str]) -> str:
+        """A FastCGI responder over TCP: the case's HOST:PORT, answered on 127.0.0.1."""
+        if found[0] not in self.tcp:
+            server = FastcgiTcpServer(("127.0.0.1", 0), _Responder)
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            self.fastcgi.append(server)
+            self.tcp[found[0]] = server.server_address[1]
+        return f"fastcgi_pass 127.0.0.1:{self.tcp[found[0]]};"
 
     def _certificate(self, cert: str, key: str) -> None:
         paths = [self.tmp / "ssl" / p.removeprefix("/etc/ssl/") for p in (cert, key)]
@@ -196,7 +217,7 @@ class NginxRun:
     def get(self, url: str) -> Reply:
         parts = urlsplit(url)
         target = parts.path + (f"?{parts.query}" if parts.query else "")
-        port = self.ports[443 if parts.scheme == "https" else 80]
+        port = self.ports[parts.port or (443 if parts.scheme == "https" else 80)]
         connection: http.client.HTTPConnection
         if parts.scheme == "https":
             context = ssl.create_default_context()
@@ -219,6 +240,6 @@ class NginxRun:
         """nginx's Location without the test's ports (it names the port it listens on)."""
         if location is None:
             return None
-        for test in self.ports.values():
-            location = location.replace(f":{test}/", "/")
+        for port, test in self.ports.items():
+            location = location.replace(f":{test}/", "/" if port in (80, 443) else f":{port}/")
         return location

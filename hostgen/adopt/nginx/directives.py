@@ -15,6 +15,7 @@ from typing import Any
 
 from hostgen.adopt.nginx.context import Context
 from hostgen.adopt.nginx.read import Directive
+from hostgen.site.versions import requirement
 
 Fields = dict[str, Any]
 
@@ -28,6 +29,8 @@ IGNORED = frozenset({
     "log_format", "ssl_session_cache", "ssl_session_timeout", "ssl_prefer_server_ciphers",
     "ssl_session_tickets", "ssl_buffer_size", "resolver", "resolver_timeout",
     "client_body_buffer_size", "client_header_buffer_size", "large_client_header_buffers",
+    # no httpd timeout has their meaning: `connection timeout` and `request timeout` are
+    # inactivity timeouts of every read and write (httpd-conf.md 2.4.13), not one phase's
     "client_body_timeout", "client_header_timeout", "send_timeout", "reset_timedout_connection",
     "fastcgi_buffers", "fastcgi_buffer_size", "fastcgi_busy_buffers_size",
     "fastcgi_temp_file_write_size", "fastcgi_connect_timeout", "fastcgi_send_timeout",
@@ -40,7 +43,8 @@ IGNORED = frozenset({
     "map_hash_bucket_size", "default_type", "server_name", "listen",
     "ssl_certificate", "ssl_certificate_key", "ssl", "http2", "autoindex_exact_size",
     "autoindex_localtime", "autoindex_format", "ssl_stapling", "ssl_stapling_verify",
-    "ssl_trusted_certificate", "ssl_ecdh_curve", "ssl_dhparam",
+    "ssl_trusted_certificate", "ssl_ecdh_curve", "ssl_dhparam", "ssl_stapling_file",
+    "ssl_client_certificate", "ssl_verify_client", "ssl_crl", "ssl_protocols", "ssl_ciphers",
     # the main context, seen when a lone file holds servers at its top level
     "user", "worker_processes", "pid", "worker_rlimit_nofile", "worker_connections",
     "multi_accept", "use", "pcre_jit", "load_module", "daemon", "master_process", "env",
@@ -69,15 +73,13 @@ ADVICE = {
     "deny": "httpd has no address access control: use pf(4), or relayd(8) filters",
     "gzip": "httpd does not compress on the fly: ship pre-compressed .gz files "
             "(gzip_static) or put relayd(8) in front",
-    "error_page": "site.yaml has no `errdocs` key yet: httpd's `errdocs DIR` serves "
-                  "CODE.html / err.html templates from DIR (OpenBSD 7.1+)",
-    "client_max_body_size": "site.yaml has no `connection` key yet: httpd's "
-                            "`connection max request body N` (default 1 MB) is the equivalent",
-    "ssl_protocols": "site.yaml has no TLS protocol key yet: httpd uses TLSv1.2 and TLSv1.3",
-    "ssl_ciphers": "site.yaml has no TLS cipher key yet: httpd's default is `secure`",
-    "ssl_client_certificate": "site.yaml has no `tls: {client_ca}` key yet",
-    "ssl_verify_client": "site.yaml has no `tls: {client_ca}` key yet",
-    "server_tokens": "httpd's `no banner` is not in site.yaml yet (and needs OpenBSD 7.9)",
+    "error_page": "httpd's `errdocs DIR` (site.yaml `errdocs:`) serves CODE.html, else "
+                  "err.html, from one folder as templates for every error; write the pages "
+                  "there",
+    "client_max_body_size": "httpd limits the request body per server only: set the "
+                            "server's `connection: {max_request_body}`",
+    "server_tokens": "httpd's Server header never names its version (`banner: false` "
+                     "drops the header, OpenBSD 7.9+)",
     "internal": "httpd has no internal-only locations: this location is now reachable "
                 "from outside",
     "auth_request": f"httpd has no sub-request authentication: {_RELAYD}",
@@ -106,7 +108,9 @@ def body(directives: list[Directive], ctx: Context, *, server: bool) -> Fields:
         if name in REWRITE_PHASE or name in IGNORED or name.startswith("ssl_") and server:
             continue
         handler = TRANSLATE.get(name)
-        if handler is not None:
+        if name in SERVER_ONLY and not server:
+            ctx.lose(directive, f"{name} in a location dropped: {ADVICE[name]}")
+        elif handler is not None:
             handler(directive, fields, ctx)
         elif name.startswith("proxy_") and name != "proxy_pass":
             ctx.lose(directive, f"{name} dropped with proxy_pass: {ADVICE['proxy_pass']}")
@@ -244,13 +248,52 @@ def _fastcgi_pass(d: Directive, fields: Fields, ctx: Context) -> None:
             ctx.lose(d, f"FastCGI socket {path} is outside httpd's chroot: written as "
                         f"{socket}; make the responder listen on /var/www{socket}")
     else:
+        tcp = _tcp(d, ctx)
+        if tcp is not None:
+            fields["fastcgi"] = ctx.name_for(ctx.responders, f"fastcgi-{tcp['port']}",
+                                             {"tcp": tcp})
+            return
         socket = "/run/php-fpm.sock"
-        ctx.lose(d, f"FastCGI over TCP ({target}): site.yaml has no `tcp` responder yet; "
-                    f"written as the socket {socket}: make the responder listen on "
-                    f"/var/www{socket}")
     value = {"socket": socket}
     stem = PurePosixPath(socket).stem.removesuffix(".sock")
     fields["fastcgi"] = ctx.name_for(ctx.responders, stem, value)
+
+
+def _tcp(d: Directive, ctx: Context) -> dict[str, Any] | None:
+    """`fastcgi_pass HOST:PORT` as httpd's `fastcgi socket tcp HOST PORT` (6.8+), or None
+    (with the loss said) when the target is older or names an upstream {} group."""
+    target = d.args[0]
+    found = re.fullmatch(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})", target)
+    old = requirement("fastcgi_tcp", ctx.release) if ctx.release else None
+    if found is None or not 0 < int(found[2]) < 65536 or old is not None:
+        why = old or "an upstream {} group has no httpd equivalent"
+        ctx.lose(d, f"fastcgi_pass {target}: {why}; written as the socket /run/php-fpm.sock: "
+                    "make the responder listen on /var/www/run/php-fpm.sock")
+        return None
+    return {"host": found[1].strip("[]"), "port": int(found[2])}
+
+
+_SIZE_UNITS = {"": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3}   # nginx "Syntax" page
+HTTPD_MAX_BODY = 1048576   # httpd's default `max request body` (httpd-conf.md 2.4.13)
+
+
+def _max_body(d: Directive, fields: Fields, ctx: Context) -> None:
+    found = re.fullmatch(r"(\d+)([kKmMgG]?)", d.args[0])
+    if found is None or found[1].strip("0") == "":
+        ctx.lose(d, f"client_max_body_size {d.args[0]} dropped: nginx then sets no limit, "
+                    f"httpd always has one (`connection: {{max_request_body}}`, default "
+                    f"{HTTPD_MAX_BODY})")
+        return
+    size = int(found[1]) * _SIZE_UNITS[found[2].lower()]
+    if size != HTTPD_MAX_BODY:
+        fields["connection"] = {"max_request_body": size}
+
+
+def _server_tokens(d: Directive, fields: Fields, ctx: Context) -> None:
+    # `off` sends "Server: nginx" without a version; httpd's "OpenBSD httpd" never has one, so
+    # nothing is written (`no banner` would drop the header nginx still sends)
+    if d.args != ["off"]:
+        ctx.lose(d, f"server_tokens {' '.join(d.args)} dropped: {ADVICE['server_tokens']}")
 
 
 def _fastcgi_param(d: Directive, fields: Fields, ctx: Context) -> None:
@@ -292,4 +335,7 @@ TRANSLATE: dict[str, Callable[[Directive, Fields, Context], None]] = {
     "gzip_static": _gzip_static,
     "fastcgi_pass": _fastcgi_pass,
     "fastcgi_param": _fastcgi_param,
+    "client_max_body_size": _max_body,
+    "server_tokens": _server_tokens,
 }
+SERVER_ONLY = frozenset({"client_max_body_size"})

@@ -15,7 +15,7 @@ from hostgen.adopt.nginx.plan import Emitted
 from hostgen.adopt.nginx.read import Directive
 
 _SERVER_KEYS = ("name", "aliases", "listen", "http", "tls", "root", "index", "auto_index",
-                "fastcgi", "redirect", "status", "hsts", "log", "authenticate")
+                "fastcgi", "redirect", "status", "block", "hsts", "log", "authenticate")
 _LOCATION_KEYS = ("path", "match", "found", "redirect", "status", "block", "pass", "rewrite",
                   "root", "strip", "index", "auto_index", "fastcgi", "authenticate", "log",
                   "gzip_static")

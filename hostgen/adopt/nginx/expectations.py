@@ -26,6 +26,7 @@ class Target:
     host: str
     emitted: list[Emitted]
     whole: Any = None          # the server-level `return` that became the server's redirect
+    port: str = ""             # ":8443" when the server is reached on another port
 
 
 def expectations(targets: list[Target], lost: set[int]) -> list[dict[str, Any]]:
@@ -46,7 +47,8 @@ def expectations(targets: list[Target], lost: set[int]) -> list[dict[str, Any]]:
                 continue
             if any(id(step) in lost for step in result.steps):
                 continue
-            url = f"{target.scheme}://{target.host}{path}" + (f"?{query}" if query else "")
+            url = f"{target.scheme}://{target.host}{target.port}{path}" + \
+                (f"?{query}" if query else "")
             if url in seen:
                 continue
             entry = _entry(url, path, result, target)

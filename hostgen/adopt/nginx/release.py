@@ -12,6 +12,7 @@ from hostgen.site.versions import requirement
 _KEYS = {
     "match": "location_match", "found": "location_found", "rewrite": "request_rewrite",
     "strip": "request_strip", "gzip_static": "gzip_static", "hsts": "hsts",
+    "errdocs": "errdocs",
 }
 _MACROS = {"$HTTP_HOST": "macro_HTTP_HOST", "$REQUEST_SCHEME": "macro_REQUEST_SCHEME"}
 

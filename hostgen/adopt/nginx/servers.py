@@ -14,11 +14,14 @@ from hostgen.adopt.nginx.locations import REWRITE_PHASE, flatten
 from hostgen.adopt.nginx.plan import NServer
 from hostgen.adopt.nginx.read import Directive
 from hostgen.adopt.nginx.regex import Untranslatable, translate
+from hostgen.adopt.nginx.tls import tls_options
+from hostgen.site.versions import requirement
 
 CATCH_ALL = frozenset({"_", "", "default", "default_server", "localhost"})
 _GENERIC_STEMS = frozenset({"fullchain", "cert", "chain", "privkey", "key", "server"})
 _LITERAL = re.compile(r"\^((?:[A-Za-z0-9_-]|%\.)+)\$")
 _HSTS = "strict-transport-security"
+_PLAIN_FOLDER = re.compile(r"(?:/[A-Za-z0-9._-]+)*/")
 
 
 @dataclass
@@ -48,6 +51,38 @@ class Shape:
 
     def sockets(self) -> set[tuple[int, bool]]:
         return {(listen.port, listen.tls) for listen in self.listens}
+
+    @property
+    def standard(self) -> bool:
+        """Port 80 and/or 443 on one address (or all of both families): what the string form
+        of `listen` with `http:` says; anything else needs the list form."""
+        addresses = {listen.address for listen in self.listens}
+        return all(listen.port == (443 if listen.tls else 80) for listen in self.listens) and \
+            (len(addresses) <= 1 or addresses == {"0.0.0.0", "::"})
+
+    def listeners(self) -> list[dict[str, Any]]:
+        """The list form of `listen`, in nginx's order; IPv4 and IPv6 wildcards on one port
+        together are httpd's `*` (nginx-to-httpd.md 4.4)."""
+        out: list[dict[str, Any]] = []
+        for listen in self.listens:
+            same = [other.address for other in self.listens
+                    if (other.port, other.tls) == (listen.port, listen.tls)]
+            address = "*" if {"0.0.0.0", "::"} <= set(same) and listen.address in (
+                "0.0.0.0", "::") else listen.address
+            item: dict[str, Any] = {"address": address, "port": listen.port}
+            if listen.tls:
+                item["tls"] = True
+            if item not in out:
+                out.append(item)
+        return out
+
+    def reached(self) -> tuple[str, str]:
+        """The scheme and port suffix (":8443", or "" for 80 / 443) expectations use."""
+        listen = next((listen for listen in self.listens if listen.tls), None) or \
+            next(iter(self.listens), Listen("0.0.0.0", 80, False, False))
+        default = 443 if listen.tls else 80
+        return ("https" if listen.tls else "http",
+                "" if listen.port == default else f":{listen.port}")
 
 
 def read_server(directive: Directive, http: list[Directive], ctx: Context) -> NServer:
@@ -97,13 +132,10 @@ def _listen(d: Directive, ssl_on: bool, ctx: Context) -> Listen | None:
                 ("ipv6only=", "backlog=", "reuseport", "deferred", "fastopen=", "so_keepalive")):
             ctx.lose(d, f"listen flag {flag} has no httpd equivalent")
     tls = "ssl" in flags or ssl_on
-    listen = Listen(address, int(port), tls, "default_server" in flags or "default" in flags)
-    expected = 443 if tls else 80
-    if listen.port != expected:
-        ctx.lose(d, f"listen port {listen.port}: site.yaml's `listen` list form is not in the "
-                    f"model yet, so this server listens on port {expected}")
-        listen.port = expected
-    return listen
+    if not 0 < int(port) < 65536:
+        ctx.lose(d, f"listen {where} dropped: no such port")
+        return None
+    return Listen(address, int(port), tls, "default_server" in flags or "default" in flags)
 
 
 def _names(server: NServer, ctx: Context) -> list[str]:
@@ -158,8 +190,9 @@ def _regex_name(regex: str, where: Directive, ctx: Context) -> list[str]:
 
 def server_fields(server: NServer, ctx: Context, tls: bool) -> dict[str, Any]:
     """The server-wide keys: root, index, log, authenticate, ..., TLS material and HSTS."""
-    simple = [d for d in server.simple if not _is_hsts(d)]
+    simple = [d for d in server.simple if not _is_hsts(d) and d.name != "error_page"]
     fields = body(simple, ctx, server=True)
+    _errdocs([d for d in server.simple if d.name == "error_page"], fields, ctx)
     finish_authenticate(fields, simple, [], ctx)
     for key in ("alias", "fastcgi_param"):
         if key in fields:
@@ -168,11 +201,41 @@ def server_fields(server: NServer, ctx: Context, tls: bool) -> dict[str, Any]:
             del fields[key]
     hsts = next((d for d in server.simple if _is_hsts(d)), None)
     if tls:
-        fields["tls"] = _material(server, ctx)
-        _tls_options(server, ctx)
+        material = _material(server, ctx)
+        options = tls_options(server, ctx)
+        fields["tls"] = {"material": material, **options} if options else material
         if hsts is not None:
             fields["hsts"] = _hsts(hsts)
     return fields
+
+
+def _errdocs(pages: list[Directive], fields: dict[str, Any], ctx: Context) -> None:
+    """`error_page CODE /DIR/CODE.html` (each code its own page, all in one folder under a
+    plain root) is httpd's `errdocs` (httpd-conf.md 3.12, nginx-to-httpd.md 8.4): httpd
+    looks for CODE.html there, as nginx's internal redirect finds it. Anything else (one page
+    for several codes, `=CODE`, a named location or a URL) stays a loss."""
+    if not pages:
+        return
+    folders: set[str | None] = set()
+    for d in pages:
+        codes, uri = d.args[:-1], d.args[-1]
+        folder, _, page = uri.rpartition("/")
+        if len(codes) != 1 or page != f"{codes[0]}.html" or not uri.startswith("/") or \
+                "$" in uri or not _PLAIN_FOLDER.fullmatch(folder + "/"):
+            folders.add(None)
+        else:
+            folders.add(folder)
+    root = fields.get("root")
+    old = requirement("errdocs", ctx.release) if ctx.release else None
+    if None in folders or len(folders) != 1 or not isinstance(root, str) or old:
+        for d in pages:
+            ctx.lose(d, f"error_page dropped: {old or ADVICE['error_page']}")
+        return
+    errdocs = root.rstrip("/") + (folders.pop() or "") or "/"
+    fields["errdocs"] = errdocs
+    ctx.lose(pages[0], f"error_page became `errdocs: {errdocs}`: httpd also answers the other "
+                       "errors with err.html if that folder has one, and fills in "
+                       "$HTTP_ERROR, $RESPONSE_CODE and $SERVER_SOFTWARE in the pages")
 
 
 def _is_hsts(d: Directive) -> bool:
@@ -210,16 +273,3 @@ def _material(server: NServer, ctx: Context) -> str:
         wanted = certificate.parent.name
     value = {"certificate": str(certificate), "key": keys[0].args[0]}
     return ctx.name_for(ctx.materials, wanted, value)
-
-
-def _tls_options(server: NServer, ctx: Context) -> None:
-    for d in server.simple:
-        if d.name == "ssl_protocols" and set(d.args) <= {"TLSv1.2", "TLSv1.3"} and \
-                "TLSv1.3" in d.args and "TLSv1.2" in d.args:
-            continue   # httpd's default
-        if d.name in ("ssl_protocols", "ssl_ciphers", "ssl_client_certificate",
-                      "ssl_verify_client"):
-            ctx.lose(d, f"{d.name} dropped: {ADVICE[d.name]}")
-        elif d.name in ("ssl_stapling", "ssl_dhparam", "ssl_ecdh_curve") and d.args != ["off"]:
-            ctx.lose(d, f"{d.name} dropped: site.yaml has no TLS option keys yet "
-                        "(`tls: {ocsp, dhe, ecdhe}` in the model spec)")

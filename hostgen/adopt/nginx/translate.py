@@ -25,6 +25,7 @@ from hostgen.adopt.nginx.read import Directive, read
 from hostgen.adopt.nginx.release import missing
 from hostgen.adopt.nginx.rewrites import return_fields
 from hostgen.adopt.nginx.servers import Shape, read_server, server_fields, shape
+from hostgen.adopt.nginx.tls import agree_on_tls
 from hostgen.adopt.nginx.twins import acme_root, https_twin, scheme_redirect
 from hostgen.adopt.result import Adopted
 from hostgen.errors import LiveFileError
@@ -65,7 +66,7 @@ def adopt_nginx(conf: Path, release: str | None) -> Adopted:
     plans = _plans(shapes)
     acme = _merge_twins(plans, ctx)
     _drop_duplicate_names(plans, ctx)
-    listen = _listen(plans, ctx)
+    listen = _listen(plans)
     servers: list[Server] = []
     targets: list[Target] = []
     extra: list[dict[str, Any]] = []
@@ -79,9 +80,9 @@ def adopt_nginx(conf: Path, release: str | None) -> Adopted:
                                                   f"translate it ({error!r}); please report")
             continue
         servers.append(Server(site, plan.shape.server.directive, emitted))
-        scheme = "https" if plan.shape.tls else "http"
+        scheme, port = plan.shape.reached()
         host = _host(plan.names)
-        targets.append(Target(plan.shape.server, scheme, host, emitted, whole))
+        targets.append(Target(plan.shape.server, scheme, host, emitted, whole, port))
         if plan.upgrade is not None:
             extra.append({"url": f"http://{host}/", "status": 301,
                           "redirect": f"https://{host}/"})
@@ -91,6 +92,7 @@ def adopt_nginx(conf: Path, release: str | None) -> Adopted:
             if acme is not None:
                 extra.append({"url": f"http://{host}{ACME_PATH}token", "status": 200,
                               "location": f"{ACME_PATH}*"})
+    agree_on_tls(servers, ctx)
     expect = expectations(targets, ctx.lost) + extra
     doc = document(_host(_all_names(plans)), release, ctx, listen, acme, servers, expect,
                    conf.parent)
@@ -128,9 +130,10 @@ def _merge_twins(plans: list[_Plan], ctx: Context) -> str | None:
     """A port-80 server that only redirects to https for the names of a TLS server becomes
     that server's `http: redirect` (and its ACME location `httpd.acme`)."""
     acme: str | None = None
-    for plan in [p for p in plans if p.shape.tls and not p.shape.plain]:
+    for plan in [p for p in plans if p.shape.tls and not p.shape.plain and p.shape.standard]:
         for other in plans:
             if other is plan or other.shape.tls or other.twin is not None or \
+                    not other.shape.standard or \
                     set(other.shape.names) != set(plan.shape.names) or not plan.shape.names:
                 continue
             if not https_twin(other.shape.server, plan.shape.names):
@@ -152,8 +155,9 @@ def _drop_duplicate_names(plans: list[_Plan], ctx: Context) -> None:
     used: set[tuple[str, int]] = set()
     for plan in list(plans):
         s = plan.shape
-        ports = ({443} if s.tls else set()) | ({80} if s.plain or plan.twin or not s.tls
-                                              else set())
+        ports = {port for port, _ in s.sockets()} | ({80} if plan.twin else set())
+        if not s.listens:
+            ports = {80}
         kept = []
         for name in plan.names:
             taken = {(name.lower(), port) for port in ports}
@@ -183,20 +187,17 @@ def _report_shadowed(ordered: list[_Plan], ctx: Context) -> None:
                                  "from this server, nginx from the one that names it")
 
 
-def _listen(plans: list[_Plan], ctx: Context) -> str:
-    counts = Counter(_address(p.shape, ctx) for p in plans)
-    return counts.most_common(1)[0][0]
+def _listen(plans: list[_Plan]) -> str:
+    """httpd's `listen`: the address most servers of the string form use."""
+    counts = Counter(_address(p.shape) for p in plans if p.shape.standard)
+    return counts.most_common(1)[0][0] if counts else "*"
 
 
-def _address(s: Shape, ctx: Context) -> str:
-    addresses = sorted({listen.address for listen in s.listens})
-    if {"0.0.0.0", "::"} <= set(addresses):
+def _address(s: Shape) -> str:
+    addresses = {listen.address for listen in s.listens}
+    if {"0.0.0.0", "::"} <= addresses:
         return "*"
-    if len(addresses) > 1:
-        ctx.lose(s.server.listens[0], f"listens on {', '.join(addresses)}: site.yaml's "
-                                      f"`listen` list form is not in the model yet; "
-                                      f"{addresses[0]} kept")
-    return addresses[0] if addresses else "*"
+    return next(iter(addresses), "*")
 
 
 def _server(plan: _Plan, listen: str, ctx: Context) -> tuple[dict[str, Any], list[Emitted],
@@ -205,10 +206,12 @@ def _server(plan: _Plan, listen: str, ctx: Context) -> tuple[dict[str, Any], lis
     site: dict[str, Any] = {"name": plan.names[0]}
     if plan.names[1:]:
         site["aliases"] = plan.names[1:]
-    address = _address(s, ctx)
-    if address != listen:
+    address = _address(s)
+    if not s.standard:
+        site["listen"] = s.listeners()   # exactly these listeners; `http:` does not apply
+    elif address != listen:
         site["listen"] = address
-    if s.tls:
+    if s.tls and s.standard:
         site["http"] = "serve" if s.plain else "redirect" if plan.twin else "off"
         upgrade = scheme_redirect(s.server, s.names) if s.plain else None
         if upgrade is not None:
@@ -227,7 +230,7 @@ def _server(plan: _Plan, listen: str, ctx: Context) -> tuple[dict[str, Any], lis
     emitted, whole = _locations(s.server, site, ctx)
     serving = [e for e in emitted if "root" not in e.fields and
                not {"redirect", "block"} & set(e.fields)]
-    if "root" not in site and "redirect" not in site and (serving or not emitted):
+    if "root" not in site and not {"redirect", "block"} & set(site) and (serving or not emitted):
         ctx.lose(s.server.directive, "no root: nginx serves from the html folder of its "
                                      "prefix, httpd from /var/www/htdocs")
     return site, emitted, whole
@@ -242,9 +245,9 @@ def _locations(server: NServer, site: dict[str, Any], ctx: Context) -> tuple[lis
         if needs is not None:
             ctx.lose(final, f"left out: {needs}")
             return _unique(emitted, ctx), None
-        if returned is not None and "redirect" in returned and not emitted:
-            for key in ("root", "index", "auto_index", "fastcgi"):
-                site.pop(key, None)   # the whole server redirects: they would never apply
+        if returned is not None and {"redirect", "block"} & set(returned) and not emitted:
+            for key in ("root", "index", "auto_index", "fastcgi", "errdocs"):
+                site.pop(key, None)   # the whole server redirects / blocks: never applied
             site.update(returned)
             return [], final
         if returned is not None:
