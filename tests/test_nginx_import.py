@@ -356,3 +356,59 @@ def test_a_server_without_root_is_a_loss(tmp_path: Path) -> None:
             adopt_nginx(conf, None).losses] == [
         "nginx.conf:3: warning: no root: nginx serves from the html folder of its prefix, "
         "httpd from /var/www/htdocs"]
+
+
+# ---- values httpd.conf cannot be given, and the access phase ------------------------------
+
+def written_site(document: object, folder: Path,
+                 capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """`hostgen check` of the document as written: every import must write a valid site."""
+    site = folder / "site.yaml"
+    site.write_text(dump(document))   # type: ignore[arg-type]
+    code = main(["check", str(site)])
+    return code, capsys.readouterr().out
+
+
+def test_a_server_name_httpd_cannot_be_given_is_a_loss(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    conf = tmp_path / "nginx.conf"
+    conf.write_text('events {}\nhttp {\n    server {\n        listen 80;\n'
+                    '        server_name "a\nb" b.test;\n        root /var/www/b;\n    }\n}\n')
+    adopted = adopt_nginx(conf, None)
+    assert [loss.format().replace(f"{tmp_path}/", "") for loss in adopted.losses] == [
+        "nginx.conf:5: warning: server_name 'a\\nb' dropped: control characters (newline, "
+        "tab, ...) are not allowed here"]
+    assert adopted.document["httpd"]["servers"][0]["name"] == "b.test"
+    assert written_site(adopted.document, tmp_path, capsys) == (0, f"{tmp_path}/site.yaml: valid\n")
+
+
+def test_a_whole_server_return_with_a_backslash_leaves_the_server_out(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    conf = write(tmp_path, '        return 301 "https://b.test/a\\\\b";\n')
+    adopted = adopt_nginx(conf, None)
+    assert [loss.format().replace(f"{tmp_path}/", "") for loss in adopted.losses] == [
+        "nginx.conf:3: warning: server left out: its redirect holds a backslash or a control "
+        "character, which httpd.conf cannot be given (httpd-conf.md 1.9)"]
+    assert "httpd" not in adopted.document and "expect" not in adopted.document
+    assert written_site(adopted.document, tmp_path, capsys) == (0, f"{tmp_path}/site.yaml: valid\n")
+
+
+def test_auth_basic_of_the_server_answers_401_where_no_location_matches(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    conf = write(tmp_path, '        auth_basic "staff";\n'
+                           "        auth_basic_user_file /var/www/htpasswd;\n")
+    adopted = adopt_nginx(conf, None)
+    assert adopted.document["expect"][0] == {"url": "http://a.test/", "status": 401}
+    assert written_site(adopted.document, tmp_path, capsys) == (0, f"{tmp_path}/site.yaml: valid\n")
+
+
+def test_a_realm_httpd_cannot_be_given_takes_its_401_with_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    conf = write(tmp_path, '        auth_basic "st\\\\aff";\n'
+                           "        auth_basic_user_file /var/www/htpasswd;\n")
+    adopted = adopt_nginx(conf, None)
+    assert "authenticate left out: a backslash or a control character cannot be written in " \
+        "httpd.conf" in [loss.message for loss in adopted.losses]
+    assert "authenticate" not in adopted.document["httpd"]["servers"][0]
+    assert all(e["status"] != 401 for e in adopted.document.get("expect", []))
+    assert written_site(adopted.document, tmp_path, capsys) == (0, f"{tmp_path}/site.yaml: valid\n")

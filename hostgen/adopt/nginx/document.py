@@ -39,11 +39,12 @@ def document(host: str, release: str | None, ctx: Context, listen: str, acme: st
     if ctx.responders:
         doc["fastcgi"] = CommentedMap((name, _plain(value))
                                       for name, value in ctx.responders.items())
-    httpd = CommentedMap(listen=listen)
-    if acme is not None:
-        httpd["acme"] = acme
-    httpd["servers"] = CommentedSeq(_server(s, base) for s in servers)
-    doc["httpd"] = httpd
+    if servers:   # none when every server had to be left out (each one a loss)
+        httpd = CommentedMap(listen=listen)
+        if acme is not None:
+            httpd["acme"] = acme
+        httpd["servers"] = CommentedSeq(_server(s, base) for s in servers)
+        doc["httpd"] = httpd
     if expect:
         doc["expect"] = CommentedSeq(_ordered(e, ("url", "status", "location", "redirect"))
                                      for e in expect)

@@ -69,8 +69,8 @@ def _answer(server: NServer, request: _Request) -> Answer:
     for _cycle in range(MAX_CYCLES):
         location = select(server, request.path)
         via = via or location
-        if location is None:
-            return Answer(200, None, via)
+        if location is None:   # the server's own access rules still apply
+            return Answer(_access(server.simple, request), None, via)
         search_again = False
         for d in location.rewrites:
             result = _step(d, request, server, location)
@@ -84,17 +84,20 @@ def _answer(server: NServer, request: _Request) -> Answer:
                 if flag in ("last", "break"):
                     break
         if not search_again:
-            return Answer(_access(location), None, via)
+            return Answer(_access(location.simple, request), None, via)
     raise Unknown("rewrite cycle")
 
 
-def _access(location: NLocation) -> int:
+def _access(directives: list[Directive], request: _Request) -> int:
     """The access phase, after the rewrite phase: `deny all`, then `auth_basic` (no
-    credentials are sent)."""
-    if any(d.name == "deny" and d.args == ["all"] for d in location.simple):
-        return 403
-    if any(d.name == "auth_basic" and d.args != ["off"] for d in location.simple):
-        return 401
+    credentials are sent), as the location (or, when none matches, the server) says. The
+    directive that refuses is a step of the answer, so a lost one makes no expectation."""
+    deny = next((d for d in directives if d.name == "deny" and d.args == ["all"]), None)
+    auth = next((d for d in directives if d.name == "auth_basic" and d.args != ["off"]), None)
+    for status, deciding in ((403, deny), (401, auth)):
+        if deciding is not None:
+            request.steps.append(deciding)
+            return status
     return 200
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
 from hostgen.adopt.nginx.context import Context
 from hostgen.adopt.nginx.directives import ADVICE, body, finish_authenticate
 from hostgen.adopt.nginx.locations import REWRITE_PHASE, flatten
@@ -15,10 +17,12 @@ from hostgen.adopt.nginx.plan import NServer
 from hostgen.adopt.nginx.read import Directive
 from hostgen.adopt.nginx.regex import Untranslatable, translate
 from hostgen.adopt.nginx.tls import tls_options
+from hostgen.site.types import HostName
 from hostgen.site.versions import requirement
 
 CATCH_ALL = frozenset({"_", "", "default", "default_server", "localhost"})
 _GENERIC_STEMS = frozenset({"fullchain", "cert", "chain", "privkey", "key", "server"})
+_HOST_NAME: TypeAdapter[str] = TypeAdapter(HostName)
 _LITERAL = re.compile(r"\^((?:[A-Za-z0-9_-]|%\.)+)\$")
 _HSTS = "strict-transport-security"
 _PLAIN_FOLDER = re.compile(r"(?:/[A-Za-z0-9._-]+)*/")
@@ -151,6 +155,8 @@ def _names(server: NServer, ctx: Context) -> list[str]:
             continue
         if name.startswith("~"):
             exact += _regex_name(name[1:], where, ctx)
+        elif (refused := _refused_name(name)) is not None:
+            ctx.lose(where, f"server_name {name!r} dropped: {refused}")
         elif name.startswith("."):
             exact.append(name[1:])
             leading.append("*" + name)
@@ -162,6 +168,17 @@ def _names(server: NServer, ctx: Context) -> list[str]:
             exact.append(name.lower())
     leading.sort(key=len, reverse=True)
     return list(dict.fromkeys(exact + leading + trailing))
+
+
+def _refused_name(name: str) -> str | None:
+    """Why site.yaml cannot hold this name (blanks, control characters, a backslash: what
+    nginx takes in quotes but httpd.conf cannot be given), or None. The model's own type
+    decides, so the written site always validates."""
+    try:
+        _HOST_NAME.validate_python(name)
+    except ValidationError as error:
+        return str(error.errors()[0]["msg"])
+    return None
 
 
 def _regex_name(regex: str, where: Directive, ctx: Context) -> list[str]:

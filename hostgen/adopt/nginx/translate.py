@@ -79,6 +79,12 @@ def adopt_nginx(conf: Path, release: str | None) -> Adopted:
             ctx.lose(plan.shape.server.directive, f"server left out: hostgen could not "
                                                   f"translate it ({error!r}); please report")
             continue
+        bad = _unwritable(site, emitted, ctx)
+        if bad is not None:
+            ctx.lose(plan.shape.server.directive, f"server left out: its {bad} holds a backslash "
+                     "or a control character, which httpd.conf cannot be given "
+                     "(httpd-conf.md 1.9)")
+            continue
         servers.append(Server(site, plan.shape.server.directive, emitted))
         scheme, port = plan.shape.reached()
         host = _host(plan.names)
@@ -92,11 +98,36 @@ def adopt_nginx(conf: Path, release: str | None) -> Adopted:
             if acme is not None:
                 extra.append({"url": f"http://{host}{ACME_PATH}token", "status": 200,
                               "location": f"{ACME_PATH}*"})
+    for table in (ctx.materials, ctx.responders):   # only left-out servers used these
+        for name in [name for name, value in table.items() if unquotable(value)]:
+            del table[name]
     agree_on_tls(servers, ctx)
     expect = expectations(targets, ctx.lost) + extra
     doc = document(_host(_all_names(plans)), release, ctx, listen, acme, servers, expect,
                    conf.parent)
     return Adopted(doc, sorted(ctx.losses))
+
+
+# the nginx directives a server key is made from, where the oracle's answer depends on them
+_MADE_BY = {"authenticate": ("auth_basic", "auth_basic_user_file")}
+
+
+def _unwritable(site: dict[str, Any], emitted: list[Emitted], ctx: Context) -> str | None:
+    """The first key of a translated server, or of a TLS material or FastCGI responder it
+    uses, that httpd.conf could not be given; None when all can be written. (Locations and
+    server options are checked where they are made; this also covers a whole-server return
+    and the named materials and responders.)"""
+    for key, value in site.items():
+        if unquotable(value):
+            return key
+    tls = site.get("tls")
+    material = tls.get("material") if isinstance(tls, dict) else tls
+    if isinstance(material, str) and unquotable(ctx.materials.get(material)):
+        return "TLS material"
+    used = [site.get("fastcgi")] + [e.fields.get("fastcgi") for e in emitted]
+    if any(isinstance(name, str) and unquotable(ctx.responders.get(name)) for name in used):
+        return "FastCGI socket"
+    return None
 
 
 def _plans(shapes: list[Shape]) -> list[_Plan]:
@@ -225,6 +256,8 @@ def _server(plan: _Plan, listen: str, ctx: Context) -> tuple[dict[str, Any], lis
         elif unquotable(value):
             ctx.lose(s.server.directive, f"{key} left out: a backslash or a control character "
                                          "cannot be written in httpd.conf")
+            # what nginx answers because of them is not httpd's answer any more
+            ctx.lost.update(id(d) for d in s.server.simple if d.name in _MADE_BY.get(key, ()))
         else:
             site[key] = value
     emitted, whole = _locations(s.server, site, ctx)
