@@ -26,6 +26,9 @@ NAME_MAX = 255
 # (tests/test_every_problem.py holds the two lists together).
 SILENCEABLE = ("shadowed-location", "glob-like-pattern", "redirect-loop", "relative-redirect",
                "unmatchable-path", "root-in-chroot")
+# The keys `serving` has a rule for: an item that sets none of them has nothing to check there.
+SERVING_RULES = frozenset((*LIMITS, "root", "rewrite", "gzip_static", "default_type", "fastcgi",
+                           "log", "authenticate", "block"))
 STATUS_ALONE = "status has no effect without a redirect: it is the redirect's HTTP status"
 
 
