@@ -46,17 +46,33 @@ class _Yaml12Resolver(BaseResolver):
         # ruamel passes the version (1.2 is the only one read here) and names the loader
         # `loadumper` or `loader` depending on the caller
         super().__init__(loadumper if loadumper is not None else loader)
+        self._plain: dict[str, Tag] = {}
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         # BaseResolver.resolve without path resolvers (hostgen adds none) and a new Tag for
-        # every node
+        # every node. A plain scalar's tag depends on its text alone: keys and common values
+        # repeat all through a site, so each text is resolved once per document.
         if kind is ScalarNode:
-            if implicit[0]:
-                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
-                    if regexp.match(value):
-                        return _TAGS[tag]
-            return _TAGS[_STR]
+            if not implicit[0]:
+                return _STR_TAG
+            known = self._plain.get(value)
+            if known is None:
+                known = self._plain[value] = self._resolve_plain(value)
+            return known
         return _TAGS[_SEQ] if kind is SequenceNode else _TAGS[_MAP]
+
+    def _resolve_plain(self, value: str) -> Tag:
+        for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+            if regexp.match(value):
+                return _TAGS[tag]
+        return _STR_TAG
+
+    # The C composer calls these two around every node, for path resolvers, which hostgen
+    # does not use: two calls of a Python function per node were a tenth of the loading
+    # time of a large site. C callables that take the same arguments and do nothing useful
+    # stand in (class attributes that are not functions are not bound to the instance).
+    descend_resolver = slice  # type: ignore[assignment]  # slice(parent, index), dropped
+    ascend_resolver = tuple  # type: ignore[assignment]  # tuple(): ()
 
 
 for _versions, _tag, _regexp, _first in implicit_resolvers:
