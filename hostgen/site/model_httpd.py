@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, Tag
 
-from hostgen.site.model_base import Model, is_, is_false, is_true, one_of
+from hostgen.site.model_base import Model, fresh_list, is_, is_false, is_true, one_of
 from hostgen.site.types import (
     AbsPath,
     Count,
@@ -152,7 +152,7 @@ class Location(Model):
     log: LogRef | None = None
     gzip_static: bool | None = None
     default_type: MimeType | None = None
-    silence: list[NonEmpty] = []   # lint rules not to report for this location
+    silence: list[NonEmpty] = fresh_list()   # lint rules not to report for this location
 
 
 # ---- servers -----------------------------------------------------------------------------
@@ -246,7 +246,7 @@ class Tcp(Model):
 class Server(Model):
     name: HostName | None = None       # exactly one of name and match
     match: NonEmpty | None = None      # `server match "PATTERN"`
-    aliases: list[AliasRef] = []
+    aliases: list[AliasRef] = fresh_list()
     listen: ListenRef | None = None
     http: Literal["serve", "redirect", "off"] | None = None   # None: serve
     tls: TlsRef | None = None
@@ -269,7 +269,7 @@ class Server(Model):
     hsts: HstsRef | None = None
     log: LogRef | None = None
     authenticate: AuthRef | None = None
-    locations: list[Location] = []
+    locations: list[Location] = fresh_list()
 
 
 # ---- global options ------------------------------------------------------------------------
