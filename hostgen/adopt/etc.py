@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
@@ -28,7 +29,8 @@ from hostgen.errors import LiveFileError
 from hostgen.host.files import read_text
 from hostgen.live import httpd
 from hostgen.site.loader import Loaded
-from hostgen.site.problems import Positions
+from hostgen.site.problems import Loc, Positions
+from hostgen.site.types import UNWRITABLE
 from hostgen.site.validate import validate
 
 ETC = "/etc/"
@@ -138,9 +140,10 @@ def adopt_root(root: Path, release: str | None = None) -> Adopted:
         config, text, path, included = read
         lines = outline(text, path)
         httpd_comments = scan(text, '"')
+        # the homes of its statements are worked out even without comments: a value that
+        # check refuses is reported at its line (_validation)
         sections = adopt_httpd(config, lines, materials, system_types=SYSTEM_TYPES in included,
-                               release=target,
-                               comments=bool(httpd_comments[0] or httpd_comments[1]))
+                               release=target, comments=True)
         losses += sections.losses + macro_losses(text, lines)
     rc_text = read_text(root / "rc.conf.local")
     spamd, spamd_line = None, 0
@@ -180,7 +183,7 @@ def adopt_root(root: Path, release: str | None = None) -> Adopted:
         if homes.path.endswith("resolv.conf"):   # resolvd's lines are the host's
             comments = [c for c in comments if not c.text.startswith("resolvd: ")]
         losses += homes.attach(comments, orphans)
-    losses += _validation(document)
+    losses += _validation(document, [homes for homes, _, _ in attach])
     return Adopted(document, sorted(set(losses)))
 
 
@@ -216,20 +219,93 @@ def _host_name(root: Path, losses: list[Loss]) -> str:
     return "localhost"
 
 
-def _validation(document: CommentedMap) -> list[Loss]:
-    """What `hostgen check` would say of the written site: the import carries the host over
-    as it is, so a rule the live files break is reported here (at its line of the written
-    site.yaml) rather than hidden."""
-    _, problems = validate(Loaded(_plain(document), Positions(), []))
-    errors = [problem for problem in problems if problem.level == "error"]
-    lines = emit(document)[1] if errors else {}
-    losses = []
-    for problem in errors:
-        loc = problem.loc
-        while loc and loc not in lines:
-            loc = loc[:-1]
-        losses.append(Loss("site.yaml", lines.get(loc, 0), f"hostgen check: {problem.message}"))
-    return losses
+def _validation(document: CommentedMap, homes: list[Homes]) -> list[Loss]:
+    """What `hostgen check` would say of the written site, at the live line it comes from.
+
+    A value hostgen refuses to write at all (a backslash, a control character: httpd reads them,
+    but no quoting carries them through safely) is left out of the document, and with it the
+    location or server it names; anything else the live files break is carried over as it is
+    and reported, so that the written site says what the host does."""
+    origins: dict[tuple[int, Any], list[tuple[str, int]]] = {}
+    for home in homes:
+        for line, (node, key, _) in sorted(home.places.items()):
+            origins.setdefault((id(node), key), []).append((home.path, line))
+    losses: list[Loss] = []
+    for _ in range(3):   # leaving a value out can only reveal what depended on it
+        _, problems = validate(Loaded(_plain(document), Positions(), []))
+        errors = [problem for problem in problems if problem.level == "error"]
+        unwritable = [p for p in errors if p.message in UNWRITABLE]
+        if not unwritable:
+            break
+        for problem in sorted(unwritable, key=lambda p: p.loc, reverse=True):
+            dropped = _unit(problem.loc)
+            what, rest = f"{_name(dropped)} left out", problem.loc[len(dropped):]
+            if rest and rest[0] not in ("path", "match", "name"):
+                what += f" (its {rest[0]})"
+            losses.append(_loss(document, origins, problem.loc, f"{what}: {problem.message}"))
+            _drop(document, dropped)
+    return losses + [_loss(document, origins, problem.loc, f"hostgen check: {problem.message}")
+                     for problem in errors if problem.message not in UNWRITABLE]
+
+
+def _unit(loc: Loc) -> Loc:
+    """What to leave out for an unwritable value at `loc`: the whole location it is part of
+    (a location without one of its statements would answer differently, as the nginx importer
+    decides too), the server it names, else the value itself."""
+    if "locations" in loc:
+        end = loc.index("locations") + 2
+        if len(loc) >= end:
+            return loc[:end]
+    if len(loc) >= 2 and loc[-1] in ("name", "match") and isinstance(loc[-2], int):
+        return loc[:-1]
+    return loc
+
+
+_ELEMENT = {"servers": "server", "locations": "location", "aliases": "alias",
+            "nameservers": "nameserver", "fallback": "nameserver", "search": "search domain"}
+
+
+def _name(loc: Loc) -> str:
+    """How a loss names what was left out: the key, or a list's kind of element."""
+    if len(loc) >= 2 and isinstance(loc[-1], int):
+        return _ELEMENT.get(str(loc[-2]), f"an entry of {loc[-2]}")
+    return str(loc[-1]) if loc else "site"
+
+
+def _node(document: CommentedMap, loc: Loc) -> Any:
+    node: Any = document
+    for part in loc:
+        node = node[part]
+    return node
+
+
+def _drop(document: CommentedMap, loc: Loc) -> None:
+    parent = _node(document, loc[:-1])
+    del parent[loc[-1]]
+    if not parent and len(loc) > 1:   # an emptied list or mapping goes too
+        _drop(document, loc[:-1])
+
+
+def _loss(document: CommentedMap, origins: dict[tuple[int, Any], list[tuple[str, int]]],
+          loc: Loc, message: str) -> Loss:
+    """A loss at the live line `loc` (or what holds it) came from; the written site.yaml's
+    line when no live line is known. A list written one statement per entry (aliases) has
+    one line per entry: the entry's own is taken."""
+    for length in range(len(loc), 0, -1):
+        node = _node(document, loc[:length - 1])
+        lines = origins.get((id(node), loc[length - 1]))
+        if lines is None:
+            continue
+        index = loc[length] if length < len(loc) else None
+        if isinstance(index, int):
+            entries = node[loc[length - 1]]
+            if isinstance(entries, list) and len(entries) == len(lines):
+                return Loss(*lines[index], message)
+        return Loss(*lines[0], message)
+    written = emit(document)[1]
+    while loc and loc not in written:
+        loc = loc[:-1]
+    return Loss("site.yaml", written.get(loc, 0), message)
 
 
 def _plain(node: object) -> object:

@@ -15,6 +15,11 @@ from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+CONTROL_CHARACTERS = "control characters (newline, tab, ...) are not allowed here"
+HTTPD_BACKSLASH = "a backslash cannot be written safely in httpd.conf (httpd-conf.md 1.9)"
+SMTPD_BACKSLASH = "a backslash cannot be written safely in smtpd.conf (smtpd-conf.md 5.1)"
+# Values no quoting carries through (an importer leaves them out rather than write them).
+UNWRITABLE = frozenset({CONTROL_CHARACTERS, HTTPD_BACKSLASH, SMTPD_BACKSLASH})
 
 
 def fail(message: str) -> PydanticCustomError:
@@ -25,9 +30,9 @@ def fail(message: str) -> PydanticCustomError:
 def _httpd_text(value: str) -> str:
     # reference/httpd-conf.md 1.9: control bytes and backslashes cannot be quoted safely.
     if _CONTROL.search(value):
-        raise fail("control characters (newline, tab, ...) are not allowed here")
+        raise fail(CONTROL_CHARACTERS)
     if "\\" in value:
-        raise fail("a backslash cannot be written safely in httpd.conf (httpd-conf.md 1.9)")
+        raise fail(HTTPD_BACKSLASH)
     return value
 
 
@@ -35,9 +40,9 @@ def _smtpd_text(value: str) -> str:
     # smtpd-conf.md 1.4.3 and 5.1: a newline inside quotes is dropped, a backslash before the
     # closing quote escapes it; acme-client.conf has the same lexer (acme-client-conf.md 1.1).
     if _CONTROL.search(value):
-        raise fail("control characters (newline, tab, ...) are not allowed here")
+        raise fail(CONTROL_CHARACTERS)
     if "\\" in value:
-        raise fail("a backslash cannot be written safely in smtpd.conf (smtpd-conf.md 5.1)")
+        raise fail(SMTPD_BACKSLASH)
     if not value:
         raise fail("must not be empty")
     return value
