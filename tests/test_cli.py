@@ -206,3 +206,18 @@ def test_a_location_silences_its_warnings_but_not_errors(
     assert code == 2
     assert out.splitlines()[0] == (f"{site}:7:32: error: %1 refers to a capture, but only a "
                                    "location with `match` has captures")
+
+
+def test_a_passing_location_keeps_the_root_of_a_redirecting_server(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A location with `pass` inherits the server's root and index (httpd-conf.md 2.6): they
+    only have no effect when every passing location sets its own."""
+    case = REPO / "tests" / "cases" / "redirect-with-passing-locations" / "site.yaml"
+    code, out, _ = run(capsys, "check", str(case))
+    assert (code, out) == (0, f"{case}: valid\n")
+    own = case.read_text().replace("pass: true", "pass: true, root: /htdocs/own")
+    site = tmp_path / "site.yaml"
+    site.write_text(own)
+    code, out, _ = run(capsys, "check", str(site))
+    assert (code, out) == (2, f"{site}:10:13: error: root has no effect: the whole server "
+                              f"redirects\n{site}: invalid: 1 error(s), 0 warning(s)\n")

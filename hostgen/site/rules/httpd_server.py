@@ -185,9 +185,13 @@ def _actions(server: Server, loc: Loc, release: str) -> list[Problem]:
                                 "a server answers with one of them"))
     if server.redirect is not None:
         problems += redirect(server.redirect, server.status, loc, release, None)
+        # a location with `pass` cancels the redirect it inherits, and inherits these keys
+        # unless it sets its own (httpd-conf.md 2.6, 2.4.8)
+        passing = [location for location in server.locations if location.pass_ is True]
         problems += [Problem((*loc, key), f"{key} has no effect: the whole server redirects")
                      for key in ("root", "index", "auto_index", "fastcgi")
-                     if getattr(server, key) is not None]
+                     if getattr(server, key) is not None
+                     and all(getattr(location, key) is not None for location in passing)]
     elif server.status is not None:
         problems.append(Problem((*loc, "status"), STATUS_ALONE))
     return problems
