@@ -13,6 +13,9 @@ include fragment (`httpd.tls`, or `httpd.NAME.tls` for other material); a server
 
 A server whose `listen` is a list has exactly those listeners: one block, or one per kind
 (plain, TLS) for a release that cannot mix them.
+
+sections() gives httpd.conf.j2, for a server and each of its locations, the options it sets
+and the FastCGI setting to write, so the template does not ask them one by one.
 """
 
 from __future__ import annotations
@@ -168,7 +171,8 @@ def fastcgi_of(location: Location | None, server: Server,
 
     httpd gives a location only the server's on/off state, not its socket, params or strip
     (httpd-conf.md 2.6), so a location that does not set `fastcgi` but serves content gets the
-    server's responder written out again: site.yaml then means what it says."""
+    server's responder written out again: site.yaml then means what it says. sections() applies
+    the same rule to all of a server's locations at once (tests/test_sections.py)."""
     own = server.fastcgi if location is None else location.fastcgi
     if own is None and location is not None and serves(location):
         own = server.fastcgi
