@@ -42,7 +42,10 @@ def test_each_section_has_the_fastcgi_setting_fastcgi_of_gives() -> None:
         assert [fastcgi for _, _, fastcgi in sections] == [
             layout.fastcgi_of(None, server, responders),
             *(layout.fastcgi_of(loc, server, responders) for loc in server.locations)]
-    assert [f for _, _, f in layout.sections(server, responders)][1:4] == [None, None, None]
+    server = Server.model_validate({"name": "a.example.org", "fastcgi": "php",
+                                    "locations": locations})
+    assert [f for _, _, f in layout.sections(server, responders)] == [
+        PHP, PHP, None, None, True, False, PHP, None, Fastcgi(socket="/s", strip=1)]
 
 
 # A user's httpd.conf.j2 written against the context render() documents before `sections`
