@@ -19,7 +19,14 @@ from hostgen.live import httpd as live_httpd
 from hostgen.live import rcconf
 from hostgen.live import resolvconf as live_resolvconf
 from hostgen.render.outputs import render
-from hostgen.render.quoting import UnsafeValue, httpd_quote, httpd_word, plain_value, shell_arg
+from hostgen.render.quoting import (
+    UnsafeValue,
+    httpd_option_list,
+    httpd_quote,
+    httpd_word,
+    plain_value,
+    shell_arg,
+)
 from hostgen.site.loader import Loaded
 from hostgen.site.problems import Positions
 from hostgen.site.validate import validate
@@ -135,10 +142,23 @@ def test_httpd_quote(value: str, quoted: str) -> None:
     assert httpd_quote(value) == quoted
 
 
-@pytest.mark.parametrize("value", ["a\\b", "a\nb", "a\rb", "a\tb", "\x00", "end\\"])
+@pytest.mark.parametrize("value", ["a\\b", "a\nb", "a\rb", "a\tb", "\x00", "end\\", "del\x7f"])
 def test_httpd_quote_refuses(value: str) -> None:
     with pytest.raises(UnsafeValue):
         httpd_quote(value)
+
+
+@pytest.mark.parametrize("value", ["no\u00a0break", "line\u2028separator", "soft\u00adhyphen"])
+def test_httpd_quote_keeps_unprintable_characters_that_are_not_control_bytes(value: str) -> None:
+    # str.isprintable() is false for these: only its fast path skips them, the lexer takes them
+    assert httpd_quote(value) == f'"{value}"'
+
+
+def test_httpd_option_list_writes_one_item_bare_and_several_in_braces() -> None:
+    assert httpd_option_list(['index "a b.html"']) == 'index "a b.html"'
+    assert httpd_option_list(['index "x"', "auto index"]) == '{ index "x", auto index }'
+    with pytest.raises(UnsafeValue, match="empty option list"):
+        httpd_option_list([])
 
 
 @pytest.mark.parametrize(("value", "written"), [

@@ -134,9 +134,10 @@ def render(site: Site, user_templates: Path | None = None) -> dict[str, Output]:
         return requirement(feature, release) is None
 
     if site.httpd is not None:
+        all_blocks = layout.blocks(site.httpd, release)
         add("httpd.conf", "httpd.conf.j2", "whole", "httpd", "reload",
-            servers=layout.by_server(layout.blocks(site.httpd, release)), knows=knows)
-        for name, material in layout.fragments(site.httpd, release).items():
+            servers=layout.by_server(all_blocks), knows=knows)
+        for name, material in layout.fragments_of(all_blocks).items():
             add(name, "httpd.tls.j2", "whole", "httpd", "reload",
                 material=site.tls[material], listen=site.httpd.listen)
     enable = {"httpd": site.httpd is not None, "smtpd": site.mta is not None,

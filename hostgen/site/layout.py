@@ -13,6 +13,9 @@ include fragment (`httpd.tls`, or `httpd.NAME.tls` for other material); a server
 
 A server whose `listen` is a list has exactly those listeners: one block, or one per kind
 (plain, TLS) for a release that cannot mix them.
+
+sections() gives httpd.conf.j2, for a server and each of its locations, the options it sets
+and the FastCGI setting to write, so the template does not ask them one by one.
 """
 
 from __future__ import annotations
@@ -102,11 +105,12 @@ def listen_of(item: Listener) -> Listen:
 def blocks(httpd: Httpd, release: str) -> list[Block]:
     result: list[Block] = []
     acme = httpd.acme is not None
+    mixed = mixes(release)
     for index, server in enumerate(httpd.servers):
         material = material_of(server, httpd)
         if isinstance(server.listen, list):
             listens = [listen_of(item) for item in server.listen]
-            kinds = [listens] if mixes(release) else [
+            kinds = [listens] if mixed else [
                 [x for x in listens if not x.tls], [x for x in listens if x.tls]]
             for group in kinds:
                 if group:
@@ -124,7 +128,7 @@ def blocks(httpd: Httpd, release: str) -> list[Block]:
         secure = Listen(address, HTTPS_PORT, True)
         fragment = None if server.listen else fragment_name(material, httpd)
         http = http_of(server)
-        if http == "serve" and mixes(release):
+        if http == "serve" and mixed:
             result.append(Block(index, server, (plain, secure), material, fragment, False, acme))
             continue
         if http != "off":
@@ -145,7 +149,12 @@ def by_server(all_blocks: list[Block]) -> list[tuple[Server, list[Block]]]:
 
 def fragments(httpd: Httpd, release: str) -> dict[str, str]:
     """Include file name -> TLS material, for every fragment some block includes (sorted)."""
-    used = {b.fragment: b.tls for b in blocks(httpd, release) if b.fragment and b.tls}
+    return fragments_of(blocks(httpd, release))
+
+
+def fragments_of(all_blocks: list[Block]) -> dict[str, str]:
+    """fragments() of blocks already laid out (the renderer lays them out once)."""
+    used = {b.fragment: b.tls for b in all_blocks if b.fragment and b.tls}
     return {name: str(used[name]) for name in sorted(used)}
 
 
@@ -162,7 +171,8 @@ def fastcgi_of(location: Location | None, server: Server,
 
     httpd gives a location only the server's on/off state, not its socket, params or strip
     (httpd-conf.md 2.6), so a location that does not set `fastcgi` but serves content gets the
-    server's responder written out again: site.yaml then means what it says."""
+    server's responder written out again: site.yaml then means what it says. sections() applies
+    the same rule to all of a server's locations at once (tests/test_sections.py)."""
     own = server.fastcgi if location is None else location.fastcgi
     if own is None and location is not None and serves(location):
         own = server.fastcgi
@@ -174,3 +184,33 @@ def fastcgi_of(location: Location | None, server: Server,
 def serves(location: Location) -> bool:
     """False for a location that only redirects or blocks (it never reaches content)."""
     return location.redirect is None and location.block is None
+
+
+#: (item, given, fastcgi): a server or one of its locations, the names of its fields that are
+#: set (not None), and the FastCGI setting to write for it (fastcgi_of).
+Section = tuple[Server | Location, frozenset[str], Fastcgi | bool | None]
+
+
+def given(item: Server | Location) -> frozenset[str]:
+    """The names of the item's fields whose value is not None.
+
+    The template asks `"root" in given` (an inline test) instead of `item.root is not none`
+    (an attribute look-up and a test call, each a Python call): a location sets two or three
+    of its fifteen options, and asking each one of each location was most of the time of
+    rendering a 1000-vhost site (benchmarks/bench_render.py)."""
+    return frozenset({name for name, value in item.__dict__.items() if value is not None})
+
+
+def sections(server: Server, responders: dict[str, Fastcgi]) -> list[Section]:
+    """The server's own section first, then one per location, in order: what the template
+    writes for each, computed once here rather than asked option by option in jinja."""
+    inherited = fastcgi_of(None, server, responders)
+    result: list[Section] = [(server, given(server), inherited)]
+    for location in server.locations:
+        own = location.fastcgi   # fastcgi_of(location, ...), without a call per location
+        if own is None:
+            setting = inherited if location.redirect is None and location.block is None else None
+        else:
+            setting = responders.get(own) if isinstance(own, str) else own
+        result.append((location, given(location), setting))
+    return result
