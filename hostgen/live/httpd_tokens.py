@@ -9,11 +9,13 @@ the lookahead themselves rather than through peek(): they run for every token of
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from hostgen.errors import LiveFileError
 from hostgen.live.httpd_ast import MediaType, Options
+from hostgen.live.httpd_fastpath import Token
 from hostgen.live.httpd_grammar import FEATURE_SINCE, LIMITS, NUMERIC
-from hostgen.live.httpd_lexer import NEWEST, Lexer, Token, byte_len, keywords_for, release_key
+from hostgen.live.httpd_lexer import NEWEST, Lexer, byte_len, keywords_for, release_key
 
 ReadInclude = Callable[[str], str]
 
@@ -21,6 +23,15 @@ ReadInclude = Callable[[str], str]
 OptionsMade = dict[tuple[tuple[str, object], ...], Options]
 
 _INCLUDE_DEPTH = 32  # httpd recurses until it runs out of files; we stop earlier
+
+
+@dataclass(slots=True)
+class Span:
+    """A `{ ... }` body the lexer has read ahead, up to its closing brace: `key`, the kinds and
+    texts of its tokens, is all a location's body reads (TokenStream.body_ahead)."""
+
+    key: tuple[str, ...]
+    tokens: list[Token]
 
 
 class TokenStream:
@@ -41,6 +52,9 @@ class TokenStream:
         self.last = Token("EOF", "", path, 1)
         self.stmt = self.last
         self.options_made: OptionsMade = {}  # for httpd_blocks.Block.options
+        #: a location body's Options by its Span.key, with the place of its last statement
+        #: in the span (httpd_server._location)
+        self.bodies: dict[tuple[str, ...], tuple[Options, int]] = {}
 
     def _lex(self) -> Token:
         """The next token when the lexer has none read ahead."""
@@ -140,6 +154,39 @@ class TokenStream:
             ahead = self._ahead
             tok = self._peeked = ahead.popleft() if ahead else self._lex()
         return tok.kind == "CHAR" and tok.text == close
+
+    def body_ahead(self) -> Span | None:
+        """The `{ ... }` body that comes next, if the lexer has read all of it ahead and it has
+        no `include` (which would bring another file's tokens); None otherwise. Read ahead,
+        its tokens hold no macro text (httpd_lexer's fast path stops at a `$`)."""
+        if self._peeked is not None:
+            return None
+        key: list[str] = []
+        tokens: list[Token] = []
+        depth = 0
+        for tok in self._ahead:
+            kind, text = tok.kind, tok.text
+            if kind == "CHAR":
+                if text == "{":
+                    depth += 1
+                elif text == "}":
+                    depth -= 1
+            elif kind == "KEYWORD" and text == "include":
+                return None
+            key += (kind, text)
+            tokens.append(tok)
+            if depth <= 0:
+                return Span(tuple(key), tokens) if len(tokens) > 1 else None
+        return None
+
+    def skip_body(self, span: Span, stmt: int) -> None:
+        """Take the tokens of `span` as if its statements had been read: the statement that
+        started at `stmt` in it was the last."""
+        popleft = self._ahead.popleft
+        for _ in span.tokens:
+            popleft()
+        self.stmt = span.tokens[stmt]
+        self.last = span.tokens[-1]
 
     # -- values -----------------------------------------------------------------------------
 
