@@ -59,17 +59,18 @@ def _key(location: Location) -> str:
 # ---- shadowed-location ---------------------------------------------------------------------
 
 def _shadowed(server: Server, loc: Loc) -> Iterator[Problem]:
-    for number, location in enumerate(server.locations):
-        if _silenced(location, SHADOWED) or not _text(location):
-            continue
-        later = (location.path, location.match)
-        if _superset(*later) is None:
+    locations = server.locations
+    keys = [(location.path, location.match) for location in locations]
+    for number, location in enumerate(locations):
+        later = keys[number]
+        if (not number or _silenced(location, SHADOWED) or not _text(location)
+                or _superset(*later) is None):
             continue
         for earlier_number in range(number):
-            earlier = server.locations[earlier_number]
-            if not _same_file_test(earlier, location, server):
+            earlier = locations[earlier_number]
+            if earlier.found is not None and not _same_file_test(earlier, location, server):
                 continue
-            if _covers((earlier.path, earlier.match), later):
+            if _covers(keys[earlier_number], later):
                 where = f"location #{earlier_number + 1} ({_key(earlier)}: {_text(earlier)})"
                 yield Problem((*loc, "locations", number, _key(location)),
                               f"this location is never used: {where} comes first and matches "
