@@ -6,23 +6,12 @@ only looks at tokens read ahead)."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hostgen.errors import LiveFileError
-from hostgen.live.httpd import (
-    FastcgiOptions,
-    HttpdConfig,
-    Listen,
-    Location,
-    LogOptions,
-    MediaType,
-    Options,
-    parse,
-)
+from hostgen.live.httpd import HttpdConfig, parse
 from hostgen.live.httpd_fastpath import FastPath, Source
 from hostgen.live.httpd_lexer import Lexer, keywords_for
 
@@ -135,20 +124,3 @@ def test_a_body_is_known_by_the_kinds_of_its_tokens_too() -> None:
     assert isinstance(config, HttpdConfig)  # the same words on other lines: another body
     assert [loc.line for loc in config.servers[0].locations] == [3, 6]
 
-
-def test_nodes_are_made_as_dataclass_makes_them_and_stay_frozen() -> None:
-    options = Options(root="/r")
-    assert (options.root, options.index, options.log, options.fastcgi) == (
-        "/r", None, LogOptions(), FastcgiOptions())
-    assert Options().log is not Options().log  # a default factory, called each time
-    location = Location(pattern="/a", match=False, found=None, options=options, path="p", line=3)
-    assert dataclasses.replace(location, line=4) == Location(
-        pattern="/a", match=False, found=None, options=options, path="p", line=4)
-    assert MediaType("text", "html") == MediaType(type="text", subtype="html")
-    assert hash(MediaType("text", "html")) == hash(MediaType("text", "html"))
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        location.line = 5  # type: ignore[misc]
-    with pytest.raises(TypeError):
-        Location(pattern="/a")  # type: ignore[call-arg]
-    with pytest.raises(TypeError):
-        Listen("*", "80", False, "p", 1)  # type: ignore[call-arg]

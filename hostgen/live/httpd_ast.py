@@ -1,4 +1,4 @@
-"""The structure of a parsed httpd.conf: inert, frozen dataclasses (made by `_quick_init`).
+"""The structure of a parsed httpd.conf: inert, frozen dataclasses.
 
 Values are unquoted and macro-expanded. `None` always means "not set in this block", so that a
 request simulator can apply httpd's inheritance rules itself (httpd-conf.md 2.6: a location
@@ -9,42 +9,10 @@ statements); aggregated option groups carry the position of their first statemen
 
 from __future__ import annotations
 
-from dataclasses import MISSING, dataclass, field, fields
-from typing import Any, Literal, TypeVar
-
-_Node = TypeVar("_Node", bound=type)
+from dataclasses import dataclass, field
+from typing import Literal
 
 
-def _quick_init(cls: _Node) -> _Node:
-    """Give the frozen dataclass `cls` an __init__ that stores its fields straight into the
-    instance's __dict__: the same signature, defaults and result as the one dataclass writes,
-    which calls object.__setattr__ for each field (to get past the frozen __setattr__) and
-    made a large file's nodes (30,000 for 1000 servers) three times slower to make. The class
-    stays frozen: assigning to a field still raises."""
-    scope: dict[str, Any] = {"_MISSING": MISSING}
-    positional: list[str] = []
-    keywords: list[str] = []
-    body: list[str] = ["    d = self.__dict__"]
-    for f in fields(cls):
-        name = f.name
-        if f.default is not MISSING:
-            scope[f"_default_{name}"] = f.default
-            param = f"{name}=_default_{name}"
-        elif f.default_factory is not MISSING:
-            scope[f"_factory_{name}"] = f.default_factory
-            param = f"{name}=_MISSING"
-            body.append(f"    if {name} is _MISSING: {name} = _factory_{name}()")
-        else:
-            param = name
-        (keywords if f.kw_only else positional).append(param)
-        body.append(f"    d[{name!r}] = {name}")
-    params = ", ".join(["self", *positional, *(["*", *keywords] if keywords else [])])
-    exec(f"def __init__({params}):\n" + "\n".join(body), scope)  # field names only
-    cls.__init__ = scope["__init__"]  # type: ignore[misc]
-    return cls
-
-
-@_quick_init
 @dataclass(frozen=True)
 class MediaType:
     """`TYPE/SUBTYPE`, as in `default type text/html`."""
@@ -56,7 +24,6 @@ class MediaType:
         return f"{self.type}/{self.subtype}"
 
 
-@_quick_init
 @dataclass(frozen=True, kw_only=True)
 class TypesEntry:
     """One line of a `types { }` block: a media type and the file name extensions it serves."""
@@ -67,7 +34,6 @@ class TypesEntry:
     line: int
 
 
-@_quick_init
 @dataclass(frozen=True, kw_only=True)
 class GlobalOption:
     """A top-level option as written (`chroot`, `logdir`, `prefork`, `default type`, `errdocs`,
@@ -81,7 +47,6 @@ class GlobalOption:
     line: int
 
 
-@_quick_init
 @dataclass(frozen=True, kw_only=True)
 class Listen:
     """`listen on ADDRESS [tls] port PORT`; the port as written (number or service name)."""
@@ -93,7 +58,6 @@ class Listen:
     line: int
 
 
-@_quick_init
 @dataclass(frozen=True, kw_only=True)
 class Alias:
     """`alias [match] NAME`."""
@@ -104,7 +68,6 @@ class Alias:
     line: int
 
 
-@_quick_init
 @dataclass(frozen=True, kw_only=True)
 class TlsOptions:
     """The `tls` statements of a server (httpd-conf.md 2.4.15). `ticket_lifetime`: seconds,
@@ -126,7 +89,6 @@ class TlsOptions:
     line: int
 
 
-@_quick_init
 @dataclass(frozen=True, kw_only=True)
 class Hsts:
     """The `hsts` statements of a server; `max_age` None means httpd's default (31536000)."""
@@ -138,7 +100,6 @@ class Hsts:
     line: int
 
 
-@_quick_init
 @dataclass(frozen=True, kw_only=True)
 class ConnectionOptions:
     """The `connection` statements of a server (bytes, counts and seconds)."""
@@ -151,7 +112,6 @@ class ConnectionOptions:
     line: int
 
 
-@_quick_init
 @dataclass(frozen=True, kw_only=True)
 class TcpOptions:
     """The `tcp` statements of a server."""
@@ -166,7 +126,6 @@ class TcpOptions:
     line: int
 
 
-@_quick_init
 @dataclass(frozen=True)
 class LogOptions:
     """`log` / `no log` items. `enabled`: True after a `style` item, False after `no log`
@@ -180,7 +139,6 @@ class LogOptions:
     syslog: bool | None = None
 
 
-@_quick_init
 @dataclass(frozen=True)
 class FastcgiUnix:
     """`socket "PATH"`: a UNIX socket inside the chroot."""
@@ -188,7 +146,6 @@ class FastcgiUnix:
     path: str
 
 
-@_quick_init
 @dataclass(frozen=True)
 class FastcgiTcp:
     """`socket tcp HOST [PORT]` (6.8+); PORT defaults to 9000."""
@@ -197,7 +154,6 @@ class FastcgiTcp:
     port: str = "9000"
 
 
-@_quick_init
 @dataclass(frozen=True)
 class FastcgiOptions:
     """`fastcgi` / `no fastcgi`. Only `enabled` is inherited by locations (2.6); `params` keep
@@ -210,7 +166,6 @@ class FastcgiOptions:
     pass_chunked: bool | None = None
 
 
-@_quick_init
 @dataclass(frozen=True)
 class Authenticate:
     """`authenticate [REALM] with HTPASSWD` (the file is inside the chroot)."""
@@ -219,7 +174,6 @@ class Authenticate:
     htpasswd: str
 
 
-@_quick_init
 @dataclass(frozen=True)
 class BlockAction:
     """`block` (code 403), `block drop`, `block return CODE [URI]`, or `pass`."""
@@ -229,7 +183,6 @@ class BlockAction:
     uri: str | None = None
 
 
-@_quick_init
 @dataclass(frozen=True)
 class Options:
     """What a server or a location may set; every field None/empty when not set here.
@@ -255,7 +208,6 @@ class Options:
     static_cache_control: bool | None = None
 
 
-@_quick_init
 @dataclass(frozen=True, kw_only=True)
 class Location:
     """`location [[not] found] [match] PATTERN { ... }`; `found` None/True/False."""
@@ -268,7 +220,6 @@ class Location:
     line: int
 
 
-@_quick_init
 @dataclass(frozen=True, kw_only=True)
 class Server:
     """A `server` block as written (httpd expands it into one entry per name and address,
@@ -302,7 +253,6 @@ class Server:
         return ((self.name, self.match),) + tuple((a.name, a.match) for a in self.aliases)
 
 
-@_quick_init
 @dataclass(frozen=True, kw_only=True)
 class HttpdConfig:
     """A whole configuration.

@@ -5,7 +5,7 @@ token stream and the body."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from hostgen.live.httpd_ast import (
@@ -28,10 +28,23 @@ _Node = TypeVar("_Node", bound="DataclassInstance")
 
 
 def evolve(node: _Node, /, **changes: Any) -> _Node:
-    """dataclasses.replace for the nodes of httpd_ast (all their fields are init fields, kept
-    in the instance's __dict__, and none has __post_init__), without replace's checks of each
-    field's kind: the class called with the current values and the changes."""
-    return type(node)(**{**vars(node), **changes})
+    """dataclasses.replace for the nodes of httpd_ast (all their fields are init fields and
+    none has __post_init__), without replace's checks of each field's kind: the class called
+    with the current values and the changes."""
+    cls = type(node)
+    values = {name: getattr(node, name) for name in _field_names(cls)}
+    values.update(changes)
+    return cls(**values)
+
+
+def _field_names(cls: type[DataclassInstance]) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
+
+
+_FIELD_NAMES: dict[type[DataclassInstance], tuple[str, ...]] = {}
 
 
 @dataclass
