@@ -21,8 +21,11 @@ _GROUPS: Mapping[str, type] = {
 
 def _group(p: TokenStream, server: ServerState, attr: str, /, **changes: Any) -> None:
     """Update one of the server's groups, opening it at the statement being read."""
-    current = getattr(server, attr) or _GROUPS[attr](path=p.stmt.path, line=p.stmt.line)
-    setattr(server, attr, evolve(current, **changes))
+    current = getattr(server, attr)
+    if current is None:
+        setattr(server, attr, _GROUPS[attr](path=p.stmt.path, line=p.stmt.line, **changes))
+    else:
+        setattr(server, attr, evolve(current, **changes))
 
 
 def _tls(p: TokenStream, block: Block) -> None:
