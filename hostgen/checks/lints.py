@@ -192,13 +192,19 @@ def _loops_on(table: Table, entry: Entry, conf: Conf, block: Block) -> bool:
     target = conf.block.uri if conf.block is not None else None
     address = entry.address.text if entry.address.ip is not None and \
         not entry.address.wildcard else None
-    for path in _samples(conf, target):
+    samples = _samples(conf, target)
+    # A target written out (no macro, no capture) is the Location of every answer of `conf`;
+    # when it joins to the same URL from every sample, each sample that `conf` answers is sent
+    # to that one URL, and what the URL gets is the same: the first such sample decides.
+    one_first = (target is not None and "$" not in target and "%" not in target
+                 and len({urljoin(base + path, target) for path in samples}) == 1)
+    for path in samples:
         first = _redirect_of(table, base + path, conf, address)
         if first is None:
             continue
         again = _redirect_of(table, first, conf, address)
-        if again == first:
-            return True
+        if again == first or one_first:
+            return again == first
     return False
 
 
@@ -216,19 +222,20 @@ def _redirect_of(table: Table, url: str, conf: Conf, address: str | None) -> str
 
 
 def _samples(conf: Conf, target: str | None) -> list[str]:
-    """Paths to try: the redirect's own target when it names a path of the same kind of URL,
-    and a path the glob matches (`*` and `?` replaced)."""
+    """Paths to try: a path the glob matches (`*` and `?` replaced), which the location is sure
+    to answer, so first, and the redirect's own target when it names a path of the same kind
+    of URL."""
     samples: list[str] = []
-    if target and "$" not in target and "%" not in target:
-        parts = urlsplit(target)
-        path = parts.path or "/"
-        samples.append(path + (f"?{parts.query}" if parts.query else ""))
     location = conf.location
     if location is not None and not location.match and "[" not in location.pattern:
         sample = location.pattern.replace("*", "x").replace("?", "x")
         samples.append(sample if sample.startswith("/") else "/" + sample)
     if location is None:
         samples.append("/")
+    if target and "$" not in target and "%" not in target:
+        parts = urlsplit(target)
+        path = parts.path or "/"
+        samples.append(path + (f"?{parts.query}" if parts.query else ""))
     return [s for s in samples if s.startswith("/")]
 
 
