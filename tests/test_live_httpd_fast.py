@@ -14,6 +14,7 @@ from hostgen.errors import LiveFileError
 from hostgen.live.httpd import HttpdConfig, parse
 from hostgen.live.httpd_fastpath import FastPath, Source
 from hostgen.live.httpd_lexer import Lexer, keywords_for
+from hostgen.live.httpd_tokens import TokenStream
 
 
 def _without_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -124,3 +125,30 @@ def test_a_body_is_known_by_the_kinds_of_its_tokens_too() -> None:
     assert isinstance(config, HttpdConfig)  # the same words on other lines: another body
     assert [loc.line for loc in config.servers[0].locations] == [3, 6]
 
+
+
+INCLUDE_TOKENS = {
+    # (kind, text, path, line) after `include "NAME"` in `include "NAME" # note\nroot "/a"\n`:
+    # the included file's leading newline (line 0), its tokens, the newline of its end, then
+    # the rest of the including line (the comment's newline) and the lines after it
+    'root "/x"\n': [("NL", "\n", "i", 0), ("KEYWORD", "root", "i", 1), ("STRING", "/x", "i", 1),
+                    ("NL", "\n", "i", 1), ("NL", "\n", "i", 2)],
+    "": [("NL", "\n", "i", 0), ("NL", "\n", "i", 1)],
+    'root \\\n"/c"': [("NL", "\n", "i", 0), ("KEYWORD", "root", "i", 1), ("STRING", "/c", "i", 2),
+                      ("NL", "\n", "i", 2)],
+}
+
+
+@pytest.mark.parametrize("included", sorted(INCLUDE_TOKENS))
+def test_tokens_around_an_include(included: str) -> None:
+    stream = TokenStream('include "i" # note\nroot "/a"\n', "m", lambda name: included, None)
+    assert stream.next().text == "include"
+    stream.include()
+    seen = []
+    while (tok := stream.next()).kind != "EOF":
+        seen.append((tok.kind, tok.text, tok.path, tok.line))
+    assert seen == INCLUDE_TOKENS[included] + [
+        ("NL", "\n", "m", 1), ("KEYWORD", "root", "m", 2), ("STRING", "/a", "m", 2),
+        ("NL", "\n", "m", 2), ("NL", "\n", "m", 3),
+    ]
+    assert tok.line == 4

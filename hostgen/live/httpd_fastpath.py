@@ -194,6 +194,8 @@ class FastPath:
         rest of a line, and lines that are long or that the fast path cannot read to their
         end, by a window of text (`_read_window`)."""
         pos = src.pos
+        if pos >= len(src.text):  # the end of a file (each include has one) is the reader's
+            return False
         at_line_start = pos == 0 or src.text[pos - 1] == "\n"
         if src.window != _WINDOW_MIN and at_line_start and self._read_lines(src):
             return True

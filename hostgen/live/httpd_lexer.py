@@ -128,7 +128,10 @@ class Lexer:
         """Start reading an included file; httpd puts a newline in front of its text."""
         self._files[-1].unread()  # the rest of this file comes after the included one
         source = Source(name, text, 0)
-        source.pending.append("\n")
+        # the character reader would read that newline as this token, on line 0, and go on
+        # at line 1 with nothing pushed back (the next token sets the error line again)
+        source.ahead.append(Token("NL", "\n", name, 0))
+        source.line = 1
         self._files.append(source)
 
     def error(self, message: str) -> LiveFileError:
