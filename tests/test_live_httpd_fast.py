@@ -84,12 +84,15 @@ LINES = [
     '\t\tfastcgi socket "/s"\n', "\t\ttls key \"/k\"\n", '\t\tlocation "/b" { pass }\n',
     "a = 1\n", "\t\t$a\n", "\t\tgzip-static # note\n", "\t\tblock \\\n return 403\n",
     "\t\tpass\n\n", '\t\t"block"\n', "\t\tauthenticate with \"/h\"\n", "\t}}\n",
-    "\t\trequest strip 2\n",
+    "\t\trequest strip 2\n", 'include "i"\n', 'include "i"\\\n', 'include "i" # c\n',
+    "\\\tpass\n",
 ]
+INCLUDED = ["", "pass\n", "}\n", "pass", "\\\n", "$a\n", '\\root "/r"\n', 'root "/r" # c\n',
+            'include "i"\n']
 
 
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
-@given(st.lists(st.sampled_from(LINES), max_size=40), st.sampled_from(["", "pass\n", "}\n"]))
+@given(st.lists(st.sampled_from(LINES), max_size=40), st.sampled_from(INCLUDED))
 def test_fast_parse_equals_the_character_reader(lines: list[str], included: str) -> None:
     # repeated lines and bodies are what the fast paths keep; hypothesis does not take
     # pytest's monkeypatch fixture, hence the context of its own
@@ -152,3 +155,17 @@ def test_tokens_around_an_include(included: str) -> None:
         ("NL", "\n", "m", 2), ("NL", "\n", "m", 3),
     ]
     assert tok.line == 4
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # httpd's lgetc() returns the character after an included file as it is: a backslash
+    # there is a character of its own, not an escape (a syntax error here)
+    ('include "i"\\\nchroot "/x"\n', "t.conf:1: syntax error"),
+    ('include "i" \\\nchroot "/x"\n', "/x"),
+    ('include "i"\n\\\nchroot "/x"\n', "/x"),
+    ('include "i" # c\nchroot "/x"\n', "/x"),
+])
+def test_the_character_after_an_included_file(text: str, expected: str) -> None:
+    for included in ("", 'logdir "/l"\n', 'logdir "/l"'):
+        config = outcome(text, included)
+        assert (config.chroot if isinstance(config, HttpdConfig) else config) == expected

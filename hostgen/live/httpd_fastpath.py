@@ -59,18 +59,10 @@ _FAST_NUMBER_DIGITS = 18  # always within a signed 64-bit integer
 
 def _window_end(text: str, pos: int, size: int) -> tuple[int, bool]:
     """Where the fast path reads to from `pos`, and whether that may be inside a token: to the
-    end of the line `size` characters on, but not past `pos + 4 * size`; a line with the word
-    include is read on its own (see Lexer._read_ahead)."""
+    end of the line `size` characters on, but not past `pos + 4 * size`."""
     limit = min(pos + 4 * size, len(text))
     newline = text.find("\n", min(pos + size, limit), limit)
     end = newline + 1 if newline >= 0 else limit
-    include = text.find("include", pos, end)
-    if include >= 0:
-        line_start = text.rfind("\n", pos, include) + 1
-        if line_start:
-            return line_start, False
-        newline = text.find("\n", include, limit)
-        end = newline + 1 if newline >= 0 else limit
     return end, newline < 0 and limit < len(text)
 
 
@@ -90,8 +82,7 @@ class Token:
 class Source:
     """One file being read: its text, position, pushed-back characters and line counter."""
 
-    __slots__ = ("name", "text", "pos", "line", "pending", "eof_reached", "ahead", "read_from",
-                 "read_count", "window")
+    __slots__ = ("name", "text", "pos", "line", "pending", "eof_reached", "ahead", "window")
 
     def __init__(self, name: str, text: str, line: int) -> None:
         self.name = name
@@ -101,10 +92,8 @@ class Source:
         self.pending: list[str] = []  # pushed back; the last one is read first
         self.eof_reached = False
         # tokens read ahead by the fast path (FastPath.read_ahead): `pos` and `line` are past
-        # them; they were the read_count tokens from read_from on
+        # them (an include leaves them for after the included file: Lexer.next)
         self.ahead: deque[Token] = deque()
-        self.read_from = 0
-        self.read_count = 0
         self.window = _WINDOW_START  # doubles while the fast path reads whole windows
 
     def rewind(self) -> None:
@@ -128,20 +117,11 @@ class Source:
                 return match.end()
         raise AssertionError("fewer tokens than read before")
 
-    def unread(self) -> None:
-        """Forget the tokens read ahead: `pos` and `line` go back to the first of them."""
-        if not self.ahead:
-            return
-        taken = self.read_count - len(self.ahead)
-        self.pos = self.skip(self.read_from, taken) if taken else self.read_from
-        self.line = self.ahead[0].line
-        self.ahead.clear()
 
-
-#: The tokens of one line, ending with its newline, as (kind, text, number), and whether the
-#: line has the word include; None for a line the fast path cannot read to its end.
-LineTokens = tuple[tuple[tuple[TokenKind, str, int], ...], bool] | None
-_UNSEEN: LineTokens = ((), False)  # a marker: no line reads as no token at all
+#: The tokens of one line, ending with its newline, as (kind, text, number); None for a line
+#: the fast path cannot read to its end.
+LineTokens = tuple[tuple[TokenKind, str, int], ...] | None
+_UNSEEN: LineTokens = ()  # a marker: no line reads as no token at all
 _LINE_MAX = 1024  # longer lines (rare) are read by windows, not kept
 _LINES_AT_ONCE = 256
 
@@ -188,8 +168,7 @@ class FastPath:
         if there is none.
 
         They are read before the parser asks for them, which is safe: they do not depend on
-        macros and cannot fail. An `include` puts them back (`Source.unread`), so a line
-        with the word include is read on its own: only the rest of that line goes back.
+        macros and cannot fail, and an `include` leaves them for after the included file.
         Whole lines are read from the start of a line (`_read_lines`), by their text; the
         rest of a line, and lines that are long or that the fast path cannot read to their
         end, by a window of text (`_read_window`)."""
@@ -207,37 +186,36 @@ class FastPath:
         tokens = _classify(found, self.keywords)
         if len(tokens) != len(found) - 1:  # the last match is the empty one at the end
             return None
-        return tuple(tokens), text.find("include", start, end) >= 0
+        return tuple(tokens)
 
     def _read_lines(self, src: Source) -> bool:
         """Read whole lines from `src.pos`, the start of one, until one the fast path cannot
-        read (or a long one, or one with include after others, or _LINES_AT_ONCE)."""
+        read (or a long one, or _LINES_AT_ONCE of them). At the end of the text, the newline
+        the end of a file counts as is read too, as the character reader would read it."""
         text, pos, line, name = src.text, src.pos, src.line, src.name
-        lines, start, count, read = self.lines, pos, 0, 0
+        lines, read = self.lines, 0
         append, token, find = src.ahead.append, Token, text.find
         while read < _LINES_AT_ONCE:
             end = find("\n", pos, pos + _LINE_MAX)
             if end < 0:
                 break
-            known = lines.get(text[pos:end], _UNSEEN)
-            if known is _UNSEEN:
-                known = lines[text[pos:end]] = self._line(text, pos, end + 1)
-            if known is None:
-                break
-            tokens, include = known
-            if include and read:
+            tokens = lines.get(text[pos:end], _UNSEEN)
+            if tokens is _UNSEEN:
+                tokens = lines[text[pos:end]] = self._line(text, pos, end + 1)
+            if tokens is None:
                 break
             for kind, word, number in tokens:
                 append(token(kind, word, name, line, number))
-            count += len(tokens)
             line += 1
             pos = end + 1
             read += 1
-            if include:
-                break
         if not read:
             return False
-        src.read_from, src.read_count, src.pos, src.line = start, count, pos, line
+        if pos == len(text):
+            append(token("NL", "\n", name, line))
+            line += 1
+            src.eof_reached = True
+        src.pos, src.line = pos, line
         return True
 
     def _read_window(self, src: Source) -> bool:
@@ -272,5 +250,5 @@ class FastPath:
             src.window = min(window * 2, _WINDOW_MAX) if grow else _WINDOW_MIN
         if not count:
             return False
-        src.read_from, src.read_count, src.line = pos, count, line
+        src.line = line
         return True

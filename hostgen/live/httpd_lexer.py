@@ -125,8 +125,8 @@ class Lexer:
                 and _START_EXPAND not in pending and _DONE_EXPAND not in pending)
 
     def push_file(self, name: str, text: str) -> None:
-        """Start reading an included file; httpd puts a newline in front of its text."""
-        self._files[-1].unread()  # the rest of this file comes after the included one
+        """Start reading an included file; httpd puts a newline in front of its text. The
+        rest of this file comes after it: the tokens read ahead stay (see next())."""
         source = Source(name, text, 0)
         # the character reader would read that newline as this token, on line 0, and go on
         # at line 1 with nothing pushed back (the next token sets the error line again)
@@ -199,14 +199,22 @@ class Lexer:
     @property
     def ahead(self) -> deque[Token]:
         """The tokens read ahead in the current file: a reader may take them from the left
-        itself, and call `next()` when there are none. (Only the current file can have any:
-        an include puts back those of the including file.)"""
+        itself, and call `next()` when there are none (and again after an include: the
+        including file keeps those it had read ahead for after the included one)."""
         return self._files[-1].ahead
 
     def next(self) -> Token:
         """The next token (EOF at the end of the input or at a NUL byte outside quotes)."""
         src = self._files[-1]
         ahead = src.ahead
+        while not ahead and src.eof_reached and len(self._files) > 1 \
+                and self._files[-2].ahead and not src.pending and src.pos >= len(src.text):
+            # An included file is done and the including one has tokens read ahead: they
+            # come next. (Without any, the character reader goes on into the including file,
+            # as httpd's lgetc does, which returns its next character as it is.)
+            self._files.pop()
+            src = self._files[-1]
+            ahead = src.ahead
         if not ahead:
             if src.pending:
                 src.rewind()

@@ -276,3 +276,4 @@ class TokenStream:
         if not isinstance(text, str):
             raise self.fail(f"failed to include file {name}")
         self.lexer.push_file(name, text)
+        self._ahead = self.lexer.ahead  # the included file's (this file keeps its own)
