@@ -123,17 +123,19 @@ def _location_body(p: TokenStream, server: ServerState) -> Options:
     up by their tokens (TokenStream.body_ahead) instead of read again. An error is never
     kept: the first one ends the parse."""
     span = p.body_ahead()
+    tokens = None
     if span is not None:
         known = p.bodies.get(span.key)
         if known is not None:
             options, stmt = known
             p.skip_body(span, stmt)
             return options
+        tokens = p.span_tokens(span)
     inner = Block(server, in_location=True)
     body(p, inner)
     options = inner.options(p.options_made)
-    if span is not None and p.last is span.tokens[-1]:
-        stmt = next(i for i, tok in enumerate(span.tokens) if tok is p.stmt)
+    if span is not None and tokens is not None and p.last is span.last:
+        stmt = next(i for i, tok in enumerate(tokens) if tok is p.stmt)
         p.bodies[span.key] = (options, stmt)
     return options
 

@@ -8,6 +8,7 @@ the lookahead themselves rather than through peek(): they run for every token of
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -27,11 +28,13 @@ _INCLUDE_DEPTH = 32  # httpd recurses until it runs out of files; we stop earlie
 
 @dataclass(slots=True)
 class Span:
-    """A `{ ... }` body the lexer has read ahead, up to its closing brace: `key`, the kinds and
-    texts of its tokens, is all a location's body reads (TokenStream.body_ahead)."""
+    """A `{ ... }` body the lexer has read ahead, up to its closing brace `last`: `key`, the
+    kinds and texts of its `count` tokens, is all a location's body reads
+    (TokenStream.body_ahead)."""
 
     key: tuple[str, ...]
-    tokens: list[Token]
+    count: int
+    last: Token
 
 
 class TokenStream:
@@ -159,34 +162,46 @@ class TokenStream:
         """The `{ ... }` body that comes next, if the lexer has read all of it ahead and it has
         no `include` (which would bring another file's tokens); None otherwise. Read ahead,
         its tokens hold no macro text (httpd_lexer's fast path stops at a `$`)."""
-        if self._peeked is not None:
+        ahead = self._ahead
+        if self._peeked is not None or not ahead:
+            return None
+        first = ahead[0]
+        if first.kind != "CHAR" or first.text != "{":
             return None
         key: list[str] = []
-        tokens: list[Token] = []
+        append = key.append
         depth = 0
-        for tok in self._ahead:
-            kind, text = tok.kind, tok.text
+        for tok in ahead:
+            kind = tok.kind
+            text = tok.text
             if kind == "CHAR":
                 if text == "{":
                     depth += 1
                 elif text == "}":
                     depth -= 1
+                    if not depth:
+                        append(kind)
+                        append(text)
+                        return Span(tuple(key), len(key) // 2, tok)
             elif kind == "KEYWORD" and text == "include":
                 return None
-            key += (kind, text)
-            tokens.append(tok)
-            if depth <= 0:
-                return Span(tuple(key), tokens) if len(tokens) > 1 else None
+            append(kind)
+            append(text)
         return None
+
+    def span_tokens(self, span: Span) -> list[Token]:
+        """The tokens of `span`, not read yet."""
+        return list(itertools.islice(self._ahead, span.count))
 
     def skip_body(self, span: Span, stmt: int) -> None:
         """Take the tokens of `span` as if its statements had been read: the statement that
-        started at `stmt` in it was the last."""
-        popleft = self._ahead.popleft
-        for _ in span.tokens:
+        started with its token `stmt` was the last."""
+        ahead = self._ahead
+        self.stmt = ahead[stmt]
+        popleft = ahead.popleft
+        for _ in range(span.count):
             popleft()
-        self.stmt = span.tokens[stmt]
-        self.last = span.tokens[-1]
+        self.last = span.last
 
     # -- values -----------------------------------------------------------------------------
 
