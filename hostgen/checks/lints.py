@@ -61,13 +61,19 @@ def _key(location: Location) -> str:
 def _shadowed(server: Server, loc: Loc) -> Iterator[Problem]:
     locations = server.locations
     keys = [(location.path, location.match) for location in locations]
+    starts = [_glob_start(location) for location in locations]
     for number, location in enumerate(locations):
         later = keys[number]
         if (not number or _silenced(location, SHADOWED) or not _text(location)
                 or _superset(*later) is None):
             continue
+        start = starts[number]
         for earlier_number in range(number):
-            earlier = locations[earlier_number]
+            earlier, earlier_start = locations[earlier_number], starts[earlier_number]
+            if (start is not None and earlier_start is not None
+                    and not start.startswith(earlier_start)
+                    and not earlier_start.startswith(start)):
+                continue  # no path starts with both: most pairs of a server, told at once
             if earlier.found is not None and not _same_file_test(earlier, location, server):
                 continue
             if _covers(keys[earlier_number], later):
@@ -87,6 +93,17 @@ def _covers(earlier: tuple[str | None, str | None], later: tuple[str | None, str
     """Every path the location `later` matches is matched by `earlier` (both as (path, match))."""
     tokens, superset = _exact(*earlier), _superset(*later)
     return tokens is not None and superset is not None and covers(tokens, superset)
+
+
+def _glob_start(location: Location) -> str | None:
+    """What every path a `path:` glob whose only wildcard is `*` matches starts with, ASCII
+    lower-cased (httpd matches with fnmatch(3) and FNM_CASEFOLD, whose tolower(3) changes A-Z
+    only); None for other locations. The glob matches a path that starts so (each `*` taken
+    as nothing), and only such paths."""
+    glob = location.path
+    if glob is None or "?" in glob or "[" in glob or "\\" in glob or not glob.isascii():
+        return None
+    return glob.partition("*")[0].lower()
 
 
 def _exact(path: str | None, match: str | None) -> Tokens | None:
