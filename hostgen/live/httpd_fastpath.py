@@ -8,6 +8,8 @@ and 6,000 different ones), so the tokens of each line are kept by its text for t
 parse (FastPath.lines): a line seen before costs a dictionary look-up, not a regular
 expression. A line's tokens depend on nothing but its text: every token the fast path reads
 ends within the line, the character after it included, and the last one is its newline.
+Nor do they depend on macros or on included files: an `include` leaves the tokens the
+including file has read ahead for after the included one (httpd_lexer.Lexer.next).
 """
 
 from __future__ import annotations
@@ -19,25 +21,24 @@ from typing import Literal
 
 QUOTED_MAX = 8094  # parse.y: buf[8096], "string too long" beyond
 WORD_MAX = 8095
-_QUOTED_MAX, _WORD_MAX = QUOTED_MAX, WORD_MAX
 
 TokenKind = Literal["STRING", "NUMBER", "KEYWORD", "NL", "CHAR", "EOF"]
 
 # The fast path: one regular expression that reads the common tokens straight from the text
-# with the same result as the character reader below. It only matches where that reader could
-# not do anything else: no backslash (escapes, continuations), no `$` at the start of a token
-# (macros), no \x01/\x02 (httpd's expansion marks, skipped by the reader even inside quotes),
-# no newline, NUL or surrogate inside quotes, and the character after a word or number must be
-# in the text (not the end of the file) and end it for certain. Anything else, and tokens near
-# the length limits, is left to the character reader: there the pattern matches nothing (every
-# group empty). Words and strings longer than _FAST_WORD and _FAST_QUOTED characters do not
-# match (they are never too long then: a string has at most 4 UTF-8 bytes a character),
-# numbers are checked after. A number comes before a word that starts with a digit: digits
-# followed by an end of number are a NUMBER, other digits start a word. Quoted strings are
-# captured with their quotes, so that no group of a token is empty.
+# with the same result as the character reader (httpd_lexer). It only matches where that
+# reader could not do anything else: no backslash (escapes, continuations), no `$` at the start
+# of a token (macros), no \x01/\x02 (httpd's expansion marks, skipped by the reader even inside
+# quotes), no newline, NUL or surrogate inside quotes, and the character after a word or
+# number must be in the text (not the end of the file) and end it for certain. Anything else,
+# and tokens near the length limits, is left to the character reader: there the pattern
+# matches nothing (every group empty). Words and strings longer than _FAST_WORD and
+# _FAST_QUOTED characters do not match (they are never too long then: a string has at most 4
+# UTF-8 bytes a character), numbers are checked after. A number comes before a word that
+# starts with a digit: digits followed by an end of number are a NUMBER, other digits start a
+# word. Quoted strings are captured with their quotes, so that no group of a token is empty.
 _WORD_CHARS = r"A-Za-z0-9\"$%&'*+\-.:?@\[\]^_`|~"  # _in_word() without the backslash
-_FAST_WORD = _WORD_MAX - 1
-_FAST_QUOTED = _QUOTED_MAX // 4
+_FAST_WORD = WORD_MAX - 1
+_FAST_QUOTED = QUOTED_MAX // 4
 _FAST_ALTERNATIVES = (
     rf"([A-Za-z:_*][{_WORD_CHARS}]{{0,{_FAST_WORD - 1}}}+)(?=[^{_WORD_CHARS}\\\x01\x02])"
     r"|(\n|\#[^\n\\\x01\x02]*+\n)"  # newline, after a comment or not

@@ -68,7 +68,6 @@ _WORD_STOP = frozenset("(){}<>!=#,;/")
 _NUMBER_END = frozenset(" \t\n\v\f\r),/}=")
 
 
-
 def release_key(release: str) -> tuple[int, ...]:
     """Sort key of a release name ("7.6" < "7.10" < "current")."""
     if release == "current":
@@ -87,7 +86,6 @@ def keywords_for(release: str) -> frozenset[str]:
 def byte_len(text: str) -> int:
     """Length in bytes as httpd's C buffers count it (UTF-8; undecodable bytes count one)."""
     return len(text.encode("utf-8", "surrogateescape"))
-
 
 
 def _is_alnum(c: str) -> bool:
