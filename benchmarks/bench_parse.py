@@ -1,11 +1,15 @@
-"""Time hostgen.live.httpd `parse` and `to_semantic` on the httpd.conf of a rendered site.
+"""Time hostgen.live.httpd `parse` and `to_semantic` on the httpd.conf of a rendered site, and
+what `hostgen check` does with that parse: the simulator's table and the lints.
 
     .venv/bin/python benchmarks/bench_parse.py [N]     (default: 1000 vhosts; targets: parse
                                                         < 0.35 s, to_semantic < 0.1 s)
 
-The site (benchmarks/gen_site.py: N vhosts of 10 locations, TLS, so 2N server blocks) is
-loaded, validated and rendered as `hostgen render` does (with the command line's GC tuning);
-its httpd.conf is then parsed with the rendered httpd.tls as the include. Best of 5 runs.
+The site (benchmarks/gen_site.py: N vhosts of 10 locations, TLS: N server blocks, each
+including httpd.tls) is loaded, validated and rendered as `hostgen render` does (with the
+command line's GC tuning); its httpd.conf is then parsed with the rendered httpd.tls as the
+include. Then `build_table` of that parse, and `check_lints` of the site once its table is
+known (the redirect-loop lint's simulated requests and the per-server lints); parse + table +
+lints is what `check_lints` costs beyond rendering. Best of 5 runs each.
 """
 
 from __future__ import annotations
@@ -21,7 +25,10 @@ sys.path.insert(0, str(HERE.parent))
 
 from gen_site import site_yaml  # noqa: E402
 
+from hostgen.checks.lints import check_lints  # noqa: E402
 from hostgen.cli import tune_gc  # noqa: E402
+from hostgen.httpd.simulate.sources import site_table  # noqa: E402
+from hostgen.httpd.simulate.table import build_table  # noqa: E402
 from hostgen.live import httpd  # noqa: E402
 from hostgen.render.outputs import render  # noqa: E402
 from hostgen.site.loader import load_text  # noqa: E402
@@ -54,10 +61,17 @@ def main(n: int) -> None:
     config = parse()
     parse_s = best(parse)
     semantic_s = best(lambda: httpd.to_semantic(config))
+    table_s = best(lambda: build_table(config))
+    site_table(site)  # rendered and parsed once more, then kept: the lints read it from there
+    lints_s = best(lambda: check_lints(site))
     print(f"httpd.conf: {len(text) / 1024:.0f} KiB, {text.count(chr(10))} lines, "
           f"{len(config.servers)} server blocks")
     print(f"parse        {parse_s:8.3f} s   (target < 0.35)")
     print(f"to_semantic  {semantic_s:8.3f} s   (target < 0.1)")
+    print(f"build_table  {table_s:8.3f} s")
+    print(f"lints        {lints_s:8.3f} s   (check_lints with the table known)")
+    print(f"check_lints  {parse_s + table_s + lints_s:8.3f} s   (parse + table + lints: all "
+          "but the render)")
 
 
 if __name__ == "__main__":

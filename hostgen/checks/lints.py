@@ -59,17 +59,24 @@ def _key(location: Location) -> str:
 # ---- shadowed-location ---------------------------------------------------------------------
 
 def _shadowed(server: Server, loc: Loc) -> Iterator[Problem]:
-    for number, location in enumerate(server.locations):
-        if _silenced(location, SHADOWED) or not _text(location):
+    locations = server.locations
+    keys = [(location.path, location.match) for location in locations]
+    starts = [_glob_start(location) for location in locations]
+    for number, location in enumerate(locations):
+        later = keys[number]
+        if (not number or _silenced(location, SHADOWED) or not _text(location)
+                or _superset(*later) is None):
             continue
-        later = (location.path, location.match)
-        if _superset(*later) is None:
-            continue
+        start = starts[number]
         for earlier_number in range(number):
-            earlier = server.locations[earlier_number]
-            if not _same_file_test(earlier, location, server):
+            earlier, earlier_start = locations[earlier_number], starts[earlier_number]
+            if (start is not None and earlier_start is not None
+                    and not start.startswith(earlier_start)
+                    and not earlier_start.startswith(start)):
+                continue  # no path starts with both: most pairs of a server, told at once
+            if earlier.found is not None and not _same_file_test(earlier, location, server):
                 continue
-            if _covers((earlier.path, earlier.match), later):
+            if _covers(keys[earlier_number], later):
                 where = f"location #{earlier_number + 1} ({_key(earlier)}: {_text(earlier)})"
                 yield Problem((*loc, "locations", number, _key(location)),
                               f"this location is never used: {where} comes first and matches "
@@ -86,6 +93,17 @@ def _covers(earlier: tuple[str | None, str | None], later: tuple[str | None, str
     """Every path the location `later` matches is matched by `earlier` (both as (path, match))."""
     tokens, superset = _exact(*earlier), _superset(*later)
     return tokens is not None and superset is not None and covers(tokens, superset)
+
+
+def _glob_start(location: Location) -> str | None:
+    """What every path a `path:` glob whose only wildcard is `*` matches starts with, ASCII
+    lower-cased (httpd matches with fnmatch(3) and FNM_CASEFOLD, whose tolower(3) changes A-Z
+    only); None for other locations. The glob matches a path that starts so (each `*` taken
+    as nothing), and only such paths."""
+    glob = location.path
+    if glob is None or "?" in glob or "[" in glob or "\\" in glob or not glob.isascii():
+        return None
+    return glob.partition("*")[0].lower()
 
 
 def _exact(path: str | None, match: str | None) -> Tokens | None:
@@ -191,13 +209,19 @@ def _loops_on(table: Table, entry: Entry, conf: Conf, block: Block) -> bool:
     target = conf.block.uri if conf.block is not None else None
     address = entry.address.text if entry.address.ip is not None and \
         not entry.address.wildcard else None
-    for path in _samples(conf, target):
+    samples = _samples(conf, target)
+    # A target written out (no macro, no capture) is the Location of every answer of `conf`;
+    # when it joins to the same URL from every sample, each sample that `conf` answers is sent
+    # to that one URL, and what the URL gets is the same: the first such sample decides.
+    one_first = (target is not None and "$" not in target and "%" not in target
+                 and len({urljoin(base + path, target) for path in samples}) == 1)
+    for path in samples:
         first = _redirect_of(table, base + path, conf, address)
         if first is None:
             continue
         again = _redirect_of(table, first, conf, address)
-        if again == first:
-            return True
+        if again == first or one_first:
+            return again == first
     return False
 
 
@@ -215,19 +239,20 @@ def _redirect_of(table: Table, url: str, conf: Conf, address: str | None) -> str
 
 
 def _samples(conf: Conf, target: str | None) -> list[str]:
-    """Paths to try: the redirect's own target when it names a path of the same kind of URL,
-    and a path the glob matches (`*` and `?` replaced)."""
+    """Paths to try: a path the glob matches (`*` and `?` replaced), which the location is sure
+    to answer, so first, and the redirect's own target when it names a path of the same kind
+    of URL."""
     samples: list[str] = []
-    if target and "$" not in target and "%" not in target:
-        parts = urlsplit(target)
-        path = parts.path or "/"
-        samples.append(path + (f"?{parts.query}" if parts.query else ""))
     location = conf.location
     if location is not None and not location.match and "[" not in location.pattern:
         sample = location.pattern.replace("*", "x").replace("?", "x")
         samples.append(sample if sample.startswith("/") else "/" + sample)
     if location is None:
         samples.append("/")
+    if target and "$" not in target and "%" not in target:
+        parts = urlsplit(target)
+        path = parts.path or "/"
+        samples.append(path + (f"?{parts.query}" if parts.query else ""))
     return [s for s in samples if s.startswith("/")]
 
 

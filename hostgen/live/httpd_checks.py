@@ -13,9 +13,10 @@ from hostgen.live.httpd_ast import Server, TlsOptions
 from hostgen.live.httpd_protocols import protocol_bits
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: four per server block, and frozen ones are slow to make
 class _Entry:
-    """One (name, address, port) server entry, as parse.y clones a block (httpd-conf.md 3.1)."""
+    """One (name, address, port) server entry, as parse.y clones a block (httpd-conf.md 3.1).
+    Never changed once made."""
 
     name: str
     address: tuple[str, str]  # ("4" or "6", packed address hex) or ("name", text)

@@ -21,8 +21,11 @@ _GROUPS: Mapping[str, type] = {
 
 def _group(p: TokenStream, server: ServerState, attr: str, /, **changes: Any) -> None:
     """Update one of the server's groups, opening it at the statement being read."""
-    current = getattr(server, attr) or _GROUPS[attr](path=p.stmt.path, line=p.stmt.line)
-    setattr(server, attr, evolve(current, **changes))
+    current = getattr(server, attr)
+    if current is None:
+        setattr(server, attr, _GROUPS[attr](path=p.stmt.path, line=p.stmt.line, **changes))
+    else:
+        setattr(server, attr, evolve(current, **changes))
 
 
 def _tls(p: TokenStream, block: Block) -> None:
@@ -34,7 +37,6 @@ def _tls(p: TokenStream, block: Block) -> None:
 
 def _tls_item(p: TokenStream, server: ServerState) -> None:
     word = p.item_word()
-    current = server.tls or TlsOptions(path=p.stmt.path, line=p.stmt.line)
     if word in ("certificate", "key", "ocsp"):
         _group(p, server, "tls", **{word: p.string()})
     elif word in ("ciphers", "dhe", "ecdhe"):
@@ -46,6 +48,7 @@ def _tls_item(p: TokenStream, server: ServerState) -> None:
         _group(p, server, "tls", protocols=value)
     elif word == "client":
         p.expect_kw("ca")
+        current = server.tls or TlsOptions(path=p.stmt.path, line=p.stmt.line)
         ca, crl, optional = p.string(), current.crl, current.optional
         while p.peek_kw_in(frozenset({"crl", "optional"})):
             if p.item_word() == "crl":

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from hostgen.live.httpd_ast import Alias, Listen, Location
-from hostgen.live.httpd_blocks import Block, Handler, place
+from hostgen.live.httpd_ast import Alias, Listen, Location, Options
+from hostgen.live.httpd_blocks import Block, Handler, ServerState, place
 from hostgen.live.httpd_groups import GROUP_STATEMENTS
 from hostgen.live.httpd_options import OPTION_STATEMENTS
 from hostgen.live.httpd_tokens import TokenStream
@@ -105,15 +105,39 @@ def _location(p: TokenStream, block: Block) -> None:
         raise p.fail("listen address not specified")
     place(p, block, "location", pattern)
     p.limit("location", pattern)
-    inner = Block(server, in_location=True)
-    body(p, inner)
+    options = _location_body(p, server)
     if p.since("location defined twice") and (pattern, found) in server.location_keys:
         raise p.fail(f'location "{pattern}" defined twice')
     server.location_keys.add((pattern, found))
     server.locations.append(
-        Location(pattern=pattern, match=match, found=found, options=inner.options(p.options_made),
+        Location(pattern=pattern, match=match, found=found, options=options,
                  path=start.path, line=start.line)
     )
+
+
+def _location_body(p: TokenStream, server: ServerState) -> Options:
+    """The Options of a location's body. A location's body reads nothing but its own tokens
+    and the release (a statement that would touch the server is an error there: `place`), so
+    a body that reads without error gives the same Options wherever its tokens come again: a
+    large file repeats the same few bodies in every server, and those read ahead are looked
+    up by their tokens (TokenStream.body_ahead) instead of read again. An error is never
+    kept: the first one ends the parse."""
+    span = p.body_ahead()
+    tokens = None
+    if span is not None:
+        known = p.bodies.get(span.key)
+        if known is not None:
+            options, stmt = known
+            p.skip_body(span, stmt)
+            return options
+        tokens = p.span_tokens(span)
+    inner = Block(server, in_location=True)
+    body(p, inner)
+    options = inner.options(p.options_made)
+    if span is not None and tokens is not None and p.last is span.last:
+        stmt = next(i for i, tok in enumerate(tokens) if tok is p.stmt)
+        p.bodies[span.key] = (options, stmt)
+    return options
 
 
 def _include(p: TokenStream, block: Block) -> None:

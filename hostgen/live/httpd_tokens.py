@@ -8,12 +8,15 @@ the lookahead themselves rather than through peek(): they run for every token of
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from hostgen.errors import LiveFileError
 from hostgen.live.httpd_ast import MediaType, Options
+from hostgen.live.httpd_fastpath import Token
 from hostgen.live.httpd_grammar import FEATURE_SINCE, LIMITS, NUMERIC
-from hostgen.live.httpd_lexer import NEWEST, Lexer, Token, byte_len, keywords_for, release_key
+from hostgen.live.httpd_lexer import NEWEST, Lexer, byte_len, keywords_for, release_key
 
 ReadInclude = Callable[[str], str]
 
@@ -21,6 +24,17 @@ ReadInclude = Callable[[str], str]
 OptionsMade = dict[tuple[tuple[str, object], ...], Options]
 
 _INCLUDE_DEPTH = 32  # httpd recurses until it runs out of files; we stop earlier
+
+
+@dataclass(slots=True)
+class Span:
+    """A `{ ... }` body the lexer has read ahead, up to its closing brace `last`: `key`, the
+    kinds and texts of its `count` tokens, is all a location's body reads
+    (TokenStream.body_ahead)."""
+
+    key: tuple[str, ...]
+    count: int
+    last: Token
 
 
 class TokenStream:
@@ -41,6 +55,9 @@ class TokenStream:
         self.last = Token("EOF", "", path, 1)
         self.stmt = self.last
         self.options_made: OptionsMade = {}  # for httpd_blocks.Block.options
+        #: a location body's Options by its Span.key, with the place of its last statement
+        #: in the span (httpd_server._location)
+        self.bodies: dict[tuple[str, ...], tuple[Options, int]] = {}
 
     def _lex(self) -> Token:
         """The next token when the lexer has none read ahead."""
@@ -141,6 +158,51 @@ class TokenStream:
             tok = self._peeked = ahead.popleft() if ahead else self._lex()
         return tok.kind == "CHAR" and tok.text == close
 
+    def body_ahead(self) -> Span | None:
+        """The `{ ... }` body that comes next, if the lexer has read all of it ahead and it has
+        no `include` (which would bring another file's tokens); None otherwise. Read ahead,
+        its tokens hold no macro text (httpd_lexer's fast path stops at a `$`)."""
+        ahead = self._ahead
+        if self._peeked is not None or not ahead:
+            return None
+        first = ahead[0]
+        if first.kind != "CHAR" or first.text != "{":
+            return None
+        key: list[str] = []
+        append = key.append
+        depth = 0
+        for tok in ahead:
+            kind = tok.kind
+            text = tok.text
+            if kind == "CHAR":
+                if text == "{":
+                    depth += 1
+                elif text == "}":
+                    depth -= 1
+                    if not depth:
+                        append(kind)
+                        append(text)
+                        return Span(tuple(key), len(key) // 2, tok)
+            elif kind == "KEYWORD" and text == "include":
+                return None
+            append(kind)
+            append(text)
+        return None
+
+    def span_tokens(self, span: Span) -> list[Token]:
+        """The tokens of `span`, not read yet."""
+        return list(itertools.islice(self._ahead, span.count))
+
+    def skip_body(self, span: Span, stmt: int) -> None:
+        """Take the tokens of `span` as if its statements had been read: the statement that
+        started with its token `stmt` was the last."""
+        ahead = self._ahead
+        self.stmt = ahead[stmt]
+        popleft = ahead.popleft
+        for _ in range(span.count):
+            popleft()
+        self.last = span.last
+
     # -- values -----------------------------------------------------------------------------
 
     def string(self, limit: str | None = None) -> str:
@@ -229,3 +291,4 @@ class TokenStream:
         if not isinstance(text, str):
             raise self.fail(f"failed to include file {name}")
         self.lexer.push_file(name, text)
+        self._ahead = self.lexer.ahead  # the included file's (this file keeps its own)

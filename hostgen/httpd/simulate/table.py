@@ -12,6 +12,7 @@ for one address, "this host", that every request is assumed to reach.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import socket
 from dataclasses import dataclass, field
@@ -110,13 +111,18 @@ class Table:
 
 
 def listen_addresses(listen: Listen) -> list[Address]:
-    if listen.address == "*":
-        return [Address("::", ipaddress.ip_address("::")),
-                Address("0.0.0.0", ipaddress.ip_address("0.0.0.0"))]
+    return list(_addresses(listen.address))
+
+
+@functools.lru_cache(maxsize=1024)  # a large file names few addresses, each many times
+def _addresses(address: str) -> tuple[Address, ...]:
+    if address == "*":
+        return (Address("::", ipaddress.ip_address("::")),
+                Address("0.0.0.0", ipaddress.ip_address("0.0.0.0")))
     try:
-        return [Address(listen.address, ipaddress.ip_address(listen.address))]
+        return (Address(address, ipaddress.ip_address(address)),)
     except ValueError:
-        return [Address(listen.address, None)]
+        return (Address(address, None),)
 
 
 def port_number(text: str) -> int | None:
