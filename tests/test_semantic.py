@@ -106,6 +106,22 @@ def test_a_missing_spamd_flags_line(tmp_path: Path, capsys: pytest.CaptureFixtur
         "-K /etc/ssl/private/mx.22decembre.eu.key")
 
 
+def test_spamd_flags_without_arguments_on_the_host(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A hand-edited line where `-C /etc/ssl/...` lost its blank and path start: getopt reads
+    `-decembre.eu.crt` as -d, -e and -c with the argument "embre.eu.crt" (a crash once: a flag
+    without an argument had no words to show)."""
+    root = variant(tmp_path, "x", "x")
+    rc = root / "rc.conf.local"
+    rc.write_text(rc.read_text().replace("-C /etc/ssl/mx.22", "-"))
+    assert semantic_diff(capsys, root)[1].splitlines()[:4] == [
+        "spamd: -C /etc/ssl/mx.22decembre.eu.crt added",
+        "spamd: -c embre.eu.crt removed",
+        "spamd: -d removed",
+        "spamd: -e removed",
+    ]
+
+
 def test_nameservers_added_removed_and_moved(tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     root = variant(tmp_path, 'nameservers: ["::1"]\n  fallback: ["9.9.9.9"]',

@@ -162,9 +162,13 @@ def _flags_value(value: str | None) -> str:
 def _spamd_value(value: Data) -> str:
     if value is None:
         return "(no line)"
+    if value is True:   # a flag without an argument: the label already names it
+        return ""
     if isinstance(value, dict):
         return " ".join(k if v is True else f"{k} {v}" for k, v in value.items())
-    return value if isinstance(value, str) else " ".join(map(str, value))
+    if isinstance(value, list):
+        return " ".join(map(str, value))
+    return str(value)
 
 
 class _Shown(str):
