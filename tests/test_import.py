@@ -295,3 +295,17 @@ def test_spamd_flags_site_yaml_cannot_say_are_warnings(tmp_path: Path,
         "(spamd.tls); the one given alone is left out\n"
         f"{root}/rc.conf.local:2: warning: spamd -b has no site.yaml key; left out\n")
     assert "spamd:\n  verbose: true\n" in out.read_text()
+
+
+def test_a_comment_yaml_cannot_hold_is_a_warning_not_a_broken_site(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A control character in a comment (a NUL from a damaged file): httpd skips comments, but
+    a YAML comment cannot hold it, and site.yaml would not load again."""
+    root = write_root(tmp_path,
+                      '# web\x00site\nserver "a" {\n\tlisten on * port 80 # main\x7f\n}\n')
+    out = tmp_path / "site.yaml"
+    assert main(["import", str(root), "--out", str(out)]) == 1
+    lost = ("warning: comment not carried over: it holds a control character or a byte that is "
+            "not UTF-8, which a YAML comment cannot\n")
+    assert capsys.readouterr().err == f"{root}/httpd.conf:1: {lost}{root}/httpd.conf:3: {lost}"
+    assert main(["check", str(out)]) == 0
