@@ -309,3 +309,19 @@ def test_a_comment_yaml_cannot_hold_is_a_warning_not_a_broken_site(
             "not UTF-8, which a YAML comment cannot\n")
     assert capsys.readouterr().err == f"{root}/httpd.conf:1: {lost}{root}/httpd.conf:3: {lost}"
     assert main(["check", str(out)]) == 0
+
+
+def test_a_dkimproxy_key_that_only_ends_in_signature_is_not_a_signature(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`rootsignature` (a damaged line) is an unknown key, not the signature line (a crash once:
+    the two lists of signatures disagreed)."""
+    root = write_root(tmp_path, 'server "a" {\n\tlisten on * port 80\n}\n')
+    (root / "dkimproxy_out.conf").write_text(
+        "listen 127.0.0.1:10027\nrelay 127.0.0.1:10028\ndomain example.org\n"
+        "keyfile /etc/dkimproxy/private.key\nselector s1\n"
+        "rootsignature dkim(a=rsa-sha256,c=relaxed/relaxed)\n")
+    out = tmp_path / "site.yaml"
+    assert main(["import", str(root), "--out", str(out)]) == 1
+    assert capsys.readouterr().err == (
+        f"{root}/dkimproxy_out.conf:6: warning: rootsignature has no site.yaml key; left out\n")
+    assert main(["check", str(out)]) == 0

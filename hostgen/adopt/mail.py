@@ -119,7 +119,8 @@ def adopt_dkimproxy(text: str, path: str) -> tuple[CommentedMap, list[Loss], Hom
     for key in ("selector", "keyfile"):
         if key in conf.options:
             out[key] = conf.options[key]
-    signatures = [line for line in conf.lines if line.key and line.key.endswith("signature")]
+    signatures = [line for line in conf.lines
+                  if line.key and line.key.removeprefix("--") == "signature"]
     for line in signatures[1:]:
         losses.append(Loss(path, line.line_no, "a second signature line has no site.yaml key; "
                            "left out"))
