@@ -412,3 +412,42 @@ def test_a_realm_httpd_cannot_be_given_takes_its_401_with_it(
     assert "authenticate" not in adopted.document["httpd"]["servers"][0]
     assert all(e["status"] != 401 for e in adopted.document.get("expect", []))
     assert written_site(adopted.document, tmp_path, capsys) == (0, f"{tmp_path}/site.yaml: valid\n")
+
+
+def test_a_relative_root_is_left_out_at_its_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """nginx reads a relative root from its prefix folder; site.yaml's roots are absolute (the
+    model's own message, found by mutating the test configurations)."""
+    conf = write(tmp_path, "        root html/a;\n        location /b/ { root /var/www/b; }\n")
+    adopted = adopt_nginx(conf, None)
+    assert [loss.format().replace(f"{tmp_path}/", "") for loss in adopted.losses] == [
+        'nginx.conf:6: warning: root left out: expected an absolute path starting with "/", '
+        'got "html/a"']
+    assert "root" not in adopted.document["httpd"]["servers"][0]
+    assert written_site(adopted.document, tmp_path, capsys) == (0, f"{tmp_path}/site.yaml: valid\n")
+
+
+def test_a_listen_address_httpd_cannot_read_is_left_out_at_its_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    conf = tmp_path / "nginx.conf"
+    conf.write_text("http {\n    server {\n        listen [:junk]:80;\n"
+                    "        server_name a.test;\n        root /var/www/htdocs/a;\n    }\n}\n")
+    adopted = adopt_nginx(conf, None)
+    assert [loss.format().replace(f"{tmp_path}/", "") for loss in adopted.losses] == [
+        'nginx.conf:3: warning: listen [:junk]:80 dropped: expected "*", an IP address, or an '
+        'interface, group or host name such as "egress", got ":junk"']
+    assert written_site(adopted.document, tmp_path, capsys) == (0, f"{tmp_path}/site.yaml: valid\n")
+
+
+def test_a_server_name_no_request_carries_is_dropped(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """server_name / (found by mutating the test configurations): httpd would take it, but no
+    Host: header names it, and it could be neither host.name nor the host of an expect: URL."""
+    conf = tmp_path / "nginx.conf"
+    conf.write_text("http {\n    server {\n        listen 80;\n        server_name / a.test;\n"
+                    "        root /var/www/htdocs/a;\n    }\n}\n")
+    adopted = adopt_nginx(conf, None)
+    assert [loss.format().replace(f"{tmp_path}/", "") for loss in adopted.losses] == [
+        "nginx.conf:4: warning: server_name '/' dropped: no request names such a host"]
+    assert adopted.document["host"]["name"] == "a.test"
+    assert written_site(adopted.document, tmp_path, capsys) == (0, f"{tmp_path}/site.yaml: valid\n")

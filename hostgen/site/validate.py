@@ -78,6 +78,16 @@ def _valid_parts(data: dict[str, Any], errors: list[Any]) -> tuple[Site | None, 
     return None, Parts()
 
 
+def model_problems(model: type[BaseModel], data: Any) -> list[Problem]:
+    """The problems of `data` as one part of the site, a `model` (a Server, a Location), with
+    locations relative to `data`: what an importer checks of each part it writes."""
+    try:
+        model.model_validate(data)
+    except ValidationError as exc:
+        return [_translate(error, data, model) for error in exc.errors()]
+    return []
+
+
 def _keys(model: type[BaseModel]) -> str:
     return ", ".join(field.alias or name for name, field in model.model_fields.items())
 
@@ -97,9 +107,9 @@ def _project(loc: tuple[Any, ...], data: Any) -> Loc:
     return tuple(kept)
 
 
-def _model_at(loc: Loc) -> type[BaseModel] | None:
+def _model_at(loc: Loc, root: type[BaseModel] = Site) -> type[BaseModel] | None:
     """The model class that owns the mapping at `loc` (None if it is not a model)."""
-    kind: Any = Site
+    kind: Any = root
     for part in loc:
         kind = _child_type(kind, part)
         if kind is None:
@@ -166,13 +176,13 @@ _EXPECTED = {
 }
 
 
-def _translate(error: Any, data: Any) -> Problem:
+def _translate(error: Any, data: Any, root: type[BaseModel] = Site) -> Problem:
     kind, ctx = error["type"], error.get("ctx") or {}
     loc = _project(error["loc"], data)
     value = error.get("input")
     if kind == "extra_forbidden":
         key = str(loc[-1]) if loc else "?"
-        model = _model_at(loc[:-1])
+        model = _model_at(loc[:-1], root)
         valid = [f.alias or n for n, f in model.model_fields.items()] if model else []
         close = close_match(key, valid)
         hint = f' (did you mean "{close}"?)' if close else \
@@ -182,7 +192,7 @@ def _translate(error: Any, data: Any) -> Problem:
         return Problem(loc, f'missing required key "{error["loc"][-1]}"')
     if kind in _EXPECTED:
         expected = _EXPECTED[kind]
-        model = _model_at(loc)
+        model = _model_at(loc, root)
         if model is not None and expected == "a mapping":
             expected = f"a mapping with the keys {_keys(model)}"
         return Problem(loc, f"expected {expected}, got {_describe(value)}")

@@ -46,6 +46,8 @@ class Context:
             path = path.rstrip("/")
         if path == CHROOT or path.startswith(CHROOT + "/"):
             return path[len(CHROOT):] or "/"
+        if not path.startswith("/"):
+            return path   # nginx reads it from its prefix: the model refuses it (validity)
         self.lose(directive, f"{what} {path} is outside httpd's chroot {CHROOT}: written as "
                              f"{path}, which httpd reads as {CHROOT}{path}; move the files there")
         return path

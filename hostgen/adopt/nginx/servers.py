@@ -17,12 +17,13 @@ from hostgen.adopt.nginx.plan import NServer
 from hostgen.adopt.nginx.read import Directive
 from hostgen.adopt.nginx.regex import Untranslatable, translate
 from hostgen.adopt.nginx.tls import tls_options
-from hostgen.site.types import HostName
+from hostgen.site.types import HostName, ListenAddress
 from hostgen.site.versions import requirement
 
 CATCH_ALL = frozenset({"_", "", "default", "default_server", "localhost"})
 _GENERIC_STEMS = frozenset({"fullchain", "cert", "chain", "privkey", "key", "server"})
 _HOST_NAME: TypeAdapter[str] = TypeAdapter(HostName)
+_ADDRESS: TypeAdapter[str] = TypeAdapter(ListenAddress)
 _LITERAL = re.compile(r"\^((?:[A-Za-z0-9_-]|%\.)+)\$")
 _HSTS = "strict-transport-security"
 _PLAIN_FOLDER = re.compile(r"(?:/[A-Za-z0-9._-]+)*/")
@@ -126,6 +127,11 @@ def _listen(d: Directive, ssl_on: bool, ctx: Context) -> Listen | None:
     if not port.isdigit():
         host, port = where, "80"
     address = {"": "0.0.0.0", "*": "0.0.0.0", "[::]": "::"}.get(host, host.strip("[]"))
+    try:
+        _ADDRESS.validate_python(address)   # the model's own type: the written site validates
+    except ValidationError as error:
+        ctx.lose(d, f"listen {where} dropped: {error.errors()[0]['msg']}")
+        return None
     for flag in flags:
         if flag == "http2":
             ctx.lose(d, "http2 dropped: httpd speaks HTTP/1.1 (clients fall back by ALPN)")
@@ -178,7 +184,15 @@ def _refused_name(name: str) -> str | None:
         _HOST_NAME.validate_python(name)
     except ValidationError as error:
         return str(error.errors()[0]["msg"])
+    if not _REQUEST_HOST.fullmatch(name):
+        # httpd would take it, but no request carries it in Host: (RFC 9110 7.2, a host and
+        # an optional port), and the expect: URLs the importer writes could not name it
+        return "no request names such a host"
     return None
+
+
+# a host name, an IP literal (in brackets for IPv6) or nginx's wildcard forms of them
+_REQUEST_HOST = re.compile(r"[A-Za-z0-9._*-]+|\[[0-9A-Fa-f:.]+\]")
 
 
 def _regex_name(regex: str, where: Directive, ctx: Context) -> list[str]:

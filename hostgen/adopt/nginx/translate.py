@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
 from hostgen.adopt.nginx.context import Context, unquotable
 from hostgen.adopt.nginx.directives import ADVICE, fixed_script
 from hostgen.adopt.nginx.document import Server, document
@@ -27,10 +29,12 @@ from hostgen.adopt.nginx.rewrites import return_fields
 from hostgen.adopt.nginx.servers import Shape, read_server, server_fields, shape
 from hostgen.adopt.nginx.tls import agree_on_tls
 from hostgen.adopt.nginx.twins import acme_root, https_twin, scheme_redirect
+from hostgen.adopt.nginx.validity import keep_valid_locations, keep_valid_server
 from hostgen.adopt.result import Adopted
 from hostgen.errors import LiveFileError
 from hostgen.httpd.globs import fnmatch_casefold
 from hostgen.site.rules.httpd import SERVING
+from hostgen.site.types import Domain
 
 ACME_PATH = "/.well-known/acme-challenge/"
 # what a FastCGI or MIME include holds, httpd does itself (nginx-to-httpd.md 10)
@@ -85,6 +89,8 @@ def adopt_nginx(conf: Path, release: str | None) -> Adopted:
                      "or a control character, which httpd.conf cannot be given "
                      "(httpd-conf.md 1.9)")
             continue
+        if not keep_valid_server(site, plan.shape.server, ctx):
+            continue
         servers.append(Server(site, plan.shape.server.directive, emitted))
         scheme, port = plan.shape.reached()
         host = _host(plan.names)
@@ -103,7 +109,7 @@ def adopt_nginx(conf: Path, release: str | None) -> Adopted:
             del table[name]
     agree_on_tls(servers, ctx)
     expect = expectations(targets, ctx.lost) + extra
-    doc = document(_host(_all_names(plans)), release, ctx, listen, acme, servers, expect,
+    doc = document(_host_name(_all_names(plans)), release, ctx, listen, acme, servers, expect,
                    conf.parent)
     return Adopted(doc, sorted(ctx.losses))
 
@@ -261,6 +267,7 @@ def _server(plan: _Plan, listen: str, ctx: Context) -> tuple[dict[str, Any], lis
         else:
             site[key] = value
     emitted, whole = _locations(s.server, site, ctx)
+    emitted = keep_valid_locations(emitted, ctx)
     serving = [e for e in emitted if "root" not in e.fields and
                not {"redirect", "block"} & set(e.fields)]
     if "root" not in site and not {"redirect", "block"} & set(site) and (serving or not emitted):
@@ -361,6 +368,20 @@ def _host(names: list[str]) -> str:
         if name.endswith(".*"):
             return name[:-1] + "com"
     return "default.invalid"
+
+
+def _host_name(names: list[str]) -> str:
+    """host.name: the host a server name reaches when it is a domain name, as the model wants
+    it (an IP literal or a name such as "a..b" is not), else default.invalid."""
+    host = _host(names)
+    try:
+        _DOMAIN.validate_python(host)
+    except ValidationError:
+        return "default.invalid"
+    return host
+
+
+_DOMAIN: TypeAdapter[str] = TypeAdapter(Domain)
 
 
 def _all_names(plans: list[_Plan]) -> list[str]:
