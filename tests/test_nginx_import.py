@@ -70,6 +70,22 @@ def test_a_malformed_file_is_crossplanes_error_at_its_line(
     assert not out.exists()
 
 
+@pytest.mark.parametrize(("line", "said"), [
+    ("    listen { 80; }\n", 'directive "listen" is not terminated by ";"'),
+    ("    root;\n", 'invalid number of arguments in "root" directive'),
+])
+def test_a_malformed_snippet_is_refused_as_a_whole_file_would_be(
+        line: str, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A lone sites-enabled file is read without context checks; crossplane's analyzer knows
+    no context of a server at the top and so checked nothing (a traceback once)."""
+    conf = tmp_path / "default"
+    conf.write_text(f"server {{\n    listen 80;\n{line}    server_name a.test;\n}}\n")
+    out = tmp_path / "site.yaml"
+    assert main(["import", "--nginx", str(conf), "--out", str(out)]) == 2
+    assert capsys.readouterr().err == f"hostgen: {conf}:3: {said}\n"
+    assert not out.exists()
+
+
 def test_an_existing_site_is_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     conf = write(tmp_path, "")
     out = tmp_path / "site.yaml"

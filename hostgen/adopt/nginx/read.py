@@ -62,8 +62,26 @@ def read(conf: Path) -> Config:
     _raise_first(payload, config)
     entries = payload["config"]
     work = _expand(entries[0]["parsed"], entries[0]["file"], entries) if entries else []
+    if snippet:
+        _check_arguments(work, ("http",))
     _collect(work, config, inside=snippet)
     return config
+
+
+def _check_arguments(directives: list[Directive], context: tuple[str, ...]) -> None:
+    """What crossplane checks of a whole configuration, for a snippet read on its own: the
+    number of arguments and whether a block is opened, as nginx -t would refuse them (its
+    analyzer knows no context of a server at the top, so it checked nothing). Context is not
+    checked: a snippet's directives are read as if inside http {}."""
+    for d in directives:
+        statement = {"directive": d.name, "line": d.line, "args": d.args}
+        try:
+            crossplane.analyzer.analyze(d.file, statement, "{" if d.block is not None else ";",
+                                        context, check_ctx=False)
+        except crossplane.errors.NgxParserBaseException as error:
+            raise LiveFileError(d.file, d.line, _SUFFIX.sub("", str(error))) from None
+        if d.block is not None:
+            _check_arguments(d.block, crossplane.analyzer.enter_block_ctx(statement, context))
 
 
 def _parse(conf: Path, **options: Any) -> dict[str, Any]:
