@@ -467,3 +467,17 @@ def test_a_server_name_no_request_carries_is_dropped(
         "nginx.conf:4: warning: server_name '/' dropped: no request names such a host"]
     assert adopted.document["host"]["name"] == "a.test"
     assert written_site(adopted.document, tmp_path, capsys) == (0, f"{tmp_path}/site.yaml: valid\n")
+
+
+def test_a_rewrite_to_a_directory_without_a_plain_index_is_a_loss(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With a variable index hostgen cannot name the file nginx would serve: the rewrite stays
+    as written (httpd will answer 500 there), and a loss says so; tests/nginx/rewrite-to-
+    directory has the case it can translate, judged by real nginx."""
+    conf = write(tmp_path, "        index $geo.html;\n        rewrite ^/a$ /b/ last;\n")
+    adopted = adopt_nginx(conf, None)
+    assert "nginx.conf:7: warning: rewrite to the directory /b/: httpd answers 500 for a " \
+           "directory after a rewrite; rewrite to its index file instead" in \
+           [loss.format().replace(f"{tmp_path}/", "") for loss in adopted.losses]
+    locations = adopted.document["httpd"]["servers"][0]["locations"]
+    assert {"match": "^/a$", "rewrite": "/b/"} in [dict(location) for location in locations]

@@ -36,6 +36,11 @@ class Context:
 
     def lose(self, directive: Directive, message: str) -> None:
         self.lost.add(id(directive))
+        self.note(directive, message)
+
+    def note(self, directive: Directive, message: str) -> None:
+        """A warning at the directive that leaves what it answers expected of httpd (the
+        translation is exact for what the expectations ask, but worth a look)."""
         loss = Loss(directive.file, directive.line, message)
         if loss not in self.losses:
             self.losses.append(loss)

@@ -100,6 +100,8 @@ def rewrite_locations(d: Directive, server: NServer, base: dict[str, Any],
                       **rewrite_fields(d, variant, translation.names, server)}
             if not fields.get("rewrite", "/").startswith("/"):
                 raise Untranslatable("httpd rewrites to a path starting with /")
+            if "rewrite" in fields:
+                fields["rewrite"] = to_index_file(fields["rewrite"], d, server, ctx)
             out.append(Emitted(fields, d, variant.lua, d, variant))
     except Untranslatable as error:
         ctx.lose(d, f"rewrite {d.args[0]} dropped: {error}")
@@ -152,7 +154,28 @@ def try_files_target(d: Directive, variant: Variant | None, names: dict[str, int
         return None
     if "?" in target and not target.endswith("?") and "$QUERY_STRING" not in target:
         target += "&$QUERY_STRING"
-    return {"rewrite": target}
+    return {"rewrite": to_index_file(target, d, server, ctx)}
+
+
+def to_index_file(target: str, d: Directive, server: NServer, ctx: Context) -> str:
+    """A rewrite to a directory (its path ends with "/") made a rewrite to the directory's
+    index file: nginx looks the new path up and serves the index, httpd answers 500 for a
+    directory after a rewrite (nginx-to-httpd.md 8.2, server_file.c). The index is the
+    server's first `index` (nginx's default index.html), which a location the new path
+    reaches may set otherwise: said at the directive's line."""
+    path, question, query = target.partition("?")
+    if not path.endswith("/"):
+        return target
+    index = next((x.args[0] for x in reversed(server.simple) if x.name == "index" and x.args),
+                 "index.html")
+    if "$" in index or "/" in index:
+        ctx.lose(d, f"rewrite to the directory {path}: httpd answers 500 for a directory after a "
+                    "rewrite; rewrite to its index file instead")
+        return target
+    ctx.note(d, f"rewrite to the directory {path} written as {path}{index}: httpd answers 500 "
+                "for a directory after a rewrite (the server's index; check it is the one "
+                "nginx serves there)")
+    return f"{path}{index}{question}{query}"
 
 
 def missing_file_rewrite(d: Directive) -> Directive | None:
