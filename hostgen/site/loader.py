@@ -112,21 +112,32 @@ class _Walker:
     def __init__(self, yaml: YAML) -> None:
         self._constructor = yaml.constructor
         self.positions = Positions()
+        self._values = self.positions.values
         self.problems: list[Problem] = []
         self.includes: list[Loc] = []
 
     def walk(self, node: Node, loc: Loc) -> Any:
-        self.positions.values[loc] = node.start_mark
-        if isinstance(node, MappingNode):
+        self._values[loc] = node.start_mark
+        if type(node) is ScalarNode:
+            # most scalars are plain strings: their tag is the shared _STR_TAG (resolve)
+            return node.value if node.ctag is _STR_TAG else self._scalar(node, loc)
+        if type(node) is MappingNode:
             return self._mapping(node, loc)
-        if isinstance(node, SequenceNode):
+        if type(node) is SequenceNode:
             return [self.walk(item, (*loc, i)) for i, item in enumerate(node.value)]
-        assert isinstance(node, ScalarNode)
-        return self._scalar(node, loc)
+        raise AssertionError(f"unexpected YAML node {type(node).__name__}")
 
     def _mapping(self, node: MappingNode, loc: Loc) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        keys = self.positions.keys
         for key_node, value_node in node.value:
+            if key_node.ctag is _STR_TAG and type(key_node) is ScalarNode:
+                key = key_node.value   # a plain string key: the common case, checked below
+                child = (*loc, key)
+                if key not in result:
+                    keys[child] = key_node.start_mark
+                    result[key] = self.walk(value_node, child)
+                    continue
             key_tag = _tag_of(key_node)
             if key_tag == _MERGE:
                 self.problems.append(Problem(loc, "YAML merge keys (<<) are not supported; "

@@ -61,6 +61,7 @@ FEATURES: dict[str, tuple[str, str]] = {
 }
 
 
+@functools.lru_cache(maxsize=4096)   # a pure function of two names, asked per value of a site
 def requirement(feature: str, target: str) -> str | None:
     """None when `target` knows `feature`, else the message naming the introducing release."""
     first, what = FEATURES[feature]

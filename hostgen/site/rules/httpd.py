@@ -91,7 +91,7 @@ def _location(location: Location, loc: Loc, site: Site, release: str) -> list[Pr
     elif "status" in keys:
         problems.append(Problem((*loc, "status"), STATUS_ALONE))
     if not keys.isdisjoint(SERVING_RULES):
-        problems += serving(location, loc, site, release, count)
+        problems += serving(location, loc, site, release, count, keys)
     if location.silence:
         problems += _silence(location, loc)
         # a location's `silence: [rule]` drops those warnings; errors cannot be silenced

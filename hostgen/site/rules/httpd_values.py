@@ -38,46 +38,59 @@ def needs(feature: str, loc: Loc, release: str) -> list[Problem]:
 
 
 def serving(item: Server | Location, loc: Loc, site: Site, release: str,
-            captures: int | None = None) -> list[Problem]:
-    """Rules shared by servers and locations: roots, rewrites, FastCGI, logs, limits."""
+            captures: int | None = None, keys: frozenset[str] | None = None) -> list[Problem]:
+    """Rules shared by servers and locations: roots, rewrites, FastCGI, logs, limits. `keys`:
+    the keys the item sets (layout.given), when the caller has them."""
     problems: list[Problem] = []
     # pydantic keeps field values in the instance's __dict__; a key the model lacks (a
     # location's errdocs) is unset. getattr(item, key, None) took 4 us on that path.
     values = vars(item)
+    if keys is None:
+        keys = frozenset(key for key, value in values.items() if value is not None)
     for key, limit in LIMITS.items():
-        value = values.get(key)
-        if isinstance(value, str) and len(value.encode()) > limit:
-            problems.append(Problem((*loc, key), f"{key} is at most {limit} bytes in httpd"))
-    chroot = (site.httpd.chroot if site.httpd else None) or "/var/www"
-    if item.root is not None and (item.root + "/").startswith(chroot.rstrip("/") + "/"):
-        problems.append(Problem((*loc, "root"), f'root is inside the chroot: "{item.root}" '
-                                f"means {chroot.rstrip('/')}{item.root} on the host",
-                                level="warning", rule="root-in-chroot"))
-    if item.rewrite is not None:
+        if key in keys:
+            value = values[key]
+            if isinstance(value, str) and len(value.encode()) > limit:
+                problems.append(Problem((*loc, key), f"{key} is at most {limit} bytes in httpd"))
+    root = item.root
+    if root is not None:
+        chroot = ((site.httpd.chroot if site.httpd else None) or "/var/www").rstrip("/")
+        if (root + "/").startswith(chroot + "/"):
+            problems.append(Problem((*loc, "root"), f'root is inside the chroot: "{root}" '
+                                    f"means {chroot}{root} on the host",
+                                    level="warning", rule="root-in-chroot"))
+    if "rewrite" in keys:
         problems += needs("request_rewrite", (*loc, "rewrite"), release)
-    if isinstance(item.rewrite, str):
-        if not item.rewrite.startswith(("/", "$", "%")):
-            problems.append(Problem((*loc, "rewrite"), "a rewrite target is a path starting "
-                                    'with "/"'))
-        problems += check_expansion(item.rewrite, (*loc, "rewrite"), release, captures)
-    if item.gzip_static is not None:
+        if isinstance(item.rewrite, str):
+            if not item.rewrite.startswith(("/", "$", "%")):
+                problems.append(Problem((*loc, "rewrite"), "a rewrite target is a path "
+                                        'starting with "/"'))
+            problems += check_expansion(item.rewrite, (*loc, "rewrite"), release, captures)
+    if "gzip_static" in keys:
         problems += needs("gzip_static", (*loc, "gzip_static"), release)
-    if item.default_type is not None:
+    if "default_type" in keys:
         problems += needs("default_type", (*loc, "default_type"), release)
-    if isinstance(item.fastcgi, str) and item.fastcgi not in site.fastcgi:
-        problems.append(Problem((*loc, "fastcgi"), unknown_name(
-            "FastCGI responder", item.fastcgi, "fastcgi", site.fastcgi)))
-    if item.fastcgi is True:
-        problems += needs("fastcgi_default_socket", (*loc, "fastcgi"), release)
-    if isinstance(item.fastcgi, Fastcgi):
-        problems += check_fastcgi(item.fastcgi, (*loc, "fastcgi"), release)
-    if isinstance(item.log, Log) and item.log.style == "forwarded":
+    if "fastcgi" in keys:
+        problems += _fastcgi_use(item.fastcgi, (*loc, "fastcgi"), site, release)
+    if "log" in keys and isinstance(item.log, Log) and item.log.style == "forwarded":
         problems += needs("log_forwarded", (*loc, "log", "style"), release)
     auth = item.authenticate
     if isinstance(auth, Authenticate) and auth.realm is not None and len(auth.realm.encode()) > 254:
         problems.append(Problem((*loc, "authenticate", "realm"), "a realm is at most 254 bytes"))
-    problems += block_status(item.block, (*loc, "block"), release)
+    if "block" in keys:
+        problems += block_status(item.block, (*loc, "block"), release)
     return problems
+
+
+def _fastcgi_use(fastcgi: object, loc: Loc, site: Site, release: str) -> list[Problem]:
+    """A server's or location's `fastcgi:`: a responder's name, true, or one written inline."""
+    if isinstance(fastcgi, str) and fastcgi not in site.fastcgi:
+        return [Problem(loc, unknown_name("FastCGI responder", fastcgi, "fastcgi", site.fastcgi))]
+    if fastcgi is True:
+        return needs("fastcgi_default_socket", loc, release)
+    if isinstance(fastcgi, Fastcgi):
+        return check_fastcgi(fastcgi, loc, release)
+    return []
 
 
 def check_fastcgi(responder: Fastcgi, loc: Loc, release: str) -> list[Problem]:

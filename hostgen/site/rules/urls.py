@@ -31,6 +31,7 @@ MACROS: dict[str, str | None] = {
 
 _MACRO = re.compile(r"\$([A-Za-z0-9_]+)")
 _CAPTURE = re.compile(r"%([0-9]+)")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def check_expansion(text: str, loc: Loc, release: str, captures: int | None) -> list[Problem]:
@@ -39,6 +40,8 @@ def check_expansion(text: str, loc: Loc, release: str, captures: int | None) -> 
     `captures` is the capture count of the enclosing `match` pattern, or None when the location
     is not a `match` location (then `%N` has no meaning and is refused: it would reach the
     client literally, which is never what was meant)."""
+    if "$" not in text and "%" not in text:
+        return []   # most targets are written out: nothing is expanded
     problems: list[Problem] = []
     for name in _MACRO.findall(text):
         if name not in MACROS:
@@ -77,7 +80,7 @@ def _unknown_macro(name: str) -> str:
 
 def check_redirect_target(text: str, loc: Loc) -> list[Problem]:
     """A Location header must be an absolute URL or an absolute path (or start with a macro)."""
-    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", text) or text.startswith(("/", "$")):
+    if text.startswith(("/", "$")) or _SCHEME.match(text):
         return []
     return [Problem(loc, f'redirect target "{text}" has no scheme and is not an absolute path; '
                          'browsers would resolve it relative to the current URL',
