@@ -177,3 +177,21 @@ def test_spamd_flags_as_getopt_reads_them(value: str | None, flags: object) -> N
 
 def test_equal_structures_have_no_changes() -> None:
     assert semantic.changes("rc.conf.local", {"-v": True}, {"-v": True}) == []
+
+
+def test_the_story_host_imported_back_means_the_same(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """render, then import the rendered files: the importer leaves httpd's defaults out
+    (`directory index "index.html"`, `hsts max-age 31536000`), so the text differs, but the
+    semantic diff finds no difference of meaning."""
+    out = tmp_path / "out"
+    assert main(["render", str(Path(__file__).parent.parent / "site.yaml"), "--out",
+                 str(out)]) == 0
+    etc = out / "etc"
+    (etc / "myname").write_text("blackblock.22decembre.eu\n")
+    site = tmp_path / "site.yaml"
+    assert main(["import", str(etc), "--out", str(site)]) == 0
+    capsys.readouterr()
+    assert main(["diff", str(etc), "--site", str(site)]) == 1   # the text differs
+    assert main(["diff", str(etc), "--site", str(site), "--semantic"]) == 0
+    assert capsys.readouterr().out.endswith(CLEAN)

@@ -321,6 +321,7 @@ def per_listener(servers: dict[str, Data]) -> dict[str, Data]:
     may have two). A plain listener's entry leaves out the TLS settings it never uses."""
     split: dict[str, Data] = {}
     for key, server in servers.items():
+        server = _with_defaults(server)
         listens = server.get("listens", [])
         if len(listens) < 2:
             split[key] = server
@@ -335,6 +336,28 @@ def per_listener(servers: dict[str, Data]) -> dict[str, Data]:
                 name += "+"
             split[name] = entry
     return split
+
+
+#: What a server block means when it does not say (httpd-conf.md 2.4.6 `directory`, 2.4.12
+#: `hsts`): writing the default out, or leaving it out, is no difference.
+_DEFAULT_INDEX = "index.html"
+_DEFAULT_HSTS_MAX_AGE = 31536000
+
+
+def _with_defaults(server: dict[str, Data]) -> dict[str, Data]:
+    """The server with httpd's defaults written out where it leaves them: its directory index,
+    `no auto index`, and the max-age of a bare `hsts`. Locations are left as they are: what a
+    location leaves out, it inherits from its server."""
+    server = dict(server)
+    options = dict(server.get("options") or {})
+    options.setdefault("index", _DEFAULT_INDEX)
+    if options.get("auto_index") is False:
+        del options["auto_index"]
+    server["options"] = options
+    hsts = server.get("hsts")
+    if isinstance(hsts, dict):
+        server["hsts"] = {"max_age": _DEFAULT_HSTS_MAX_AGE, **hsts}
+    return server
 
 
 def _server_changes(old: dict[str, Data] | None, new: dict[str, Data] | None) -> list[str]:
