@@ -282,8 +282,9 @@ def _lcs(a: list[str], b: list[str]) -> list[str]:
 
 def _httpd_changes(old: dict[str, Data], new: dict[str, Data]) -> list[str]:
     lines = [f"httpd.conf: {line}" for line in _dict_changes(
-        {k: old.get(k) for k in ("globals", "types")},
-        {k: new.get(k) for k in ("globals", "types")}, _httpd_value, HTTPD_WORDS)]
+        {"globals": _globals_with_defaults(old.get("globals")), "types": old.get("types")},
+        {"globals": _globals_with_defaults(new.get("globals")), "types": new.get("types")},
+        _httpd_value, HTTPD_WORDS)]
     olds, news = per_listener(old.get("servers", {})), per_listener(new.get("servers", {}))
     by_name: dict[str, list[tuple[str, str]]] = defaultdict(list)   # label -> (key, change)
     blocks: dict[str, set[str]] = defaultdict(set)                  # label -> block keys
@@ -342,6 +343,18 @@ def per_listener(servers: dict[str, Data]) -> dict[str, Data]:
 #: `hsts`): writing the default out, or leaving it out, is no difference.
 _DEFAULT_INDEX = "index.html"
 _DEFAULT_HSTS_MAX_AGE = 31536000
+
+
+def _globals_with_defaults(found: Data) -> dict[str, Data]:
+    """httpd's global options with their defaults written out (httpd-conf.md 2.2): chroot
+    /var/www (the home of www), logdir CHROOT/logs, 3 server processes, default type
+    application/octet-stream."""
+    options = dict(found) if isinstance(found, dict) else {}
+    options.setdefault("chroot", "/var/www")
+    options.setdefault("logdir", f"{str(options['chroot']).rstrip('/')}/logs")
+    options.setdefault("prefork", 3)
+    options.setdefault("default_type", "application/octet-stream")
+    return options
 
 
 def _with_defaults(server: dict[str, Data]) -> dict[str, Data]:
