@@ -6,9 +6,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from casefiles import CASES as GOLDEN
+from casefiles import site_of
 from importcases import CASES, roundtrip, run_import
 
 from hostgen.cli import main
+from hostgen.site.load import load_site
+
+CASES_WITH_FILES = [case for case in GOLDEN if (case / "expected" / "etc" / "httpd.conf").exists()]
 
 HERE = Path(__file__).resolve().parent
 
@@ -325,3 +330,24 @@ def test_a_dkimproxy_key_that_only_ends_in_signature_is_not_a_signature(
     assert capsys.readouterr().err == (
         f"{root}/dkimproxy_out.conf:6: warning: rootsignature has no site.yaml key; left out\n")
     assert main(["check", str(out)]) == 0
+
+
+ROUND_TRIP = [case for case in CASES_WITH_FILES if case.name != "release-6.3-strip"]
+
+
+@pytest.mark.parametrize("case", ROUND_TRIP, ids=[case.name for case in ROUND_TRIP])
+def test_a_rendered_case_imported_back_means_the_same(
+        case: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """import(render(site)) renders files whose meaning is the rendered ones': the semantic
+    diff of the golden case's expected files against the imported site finds nothing, though
+    the importer leaves out what httpd does by default. (6.3 is refused: the live parser
+    reads 6.4 onwards.)"""
+    etc = tmp_path / "etc"
+    shutil.copytree(case / "expected" / "etc", etc)
+    (etc / "myname").write_text("h.example.org\n")
+    release = load_site(site_of(case)).site.host.openbsd
+    site = tmp_path / "site.yaml"
+    assert main(["import", str(etc), "--out", str(site), "--release", release]) in (0, 1)
+    capsys.readouterr()
+    assert main(["diff", str(etc), "--site", str(site), "--semantic"]) == 0, \
+        capsys.readouterr().out

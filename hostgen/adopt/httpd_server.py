@@ -92,16 +92,14 @@ def adopt_server(m: Merged, material: str | None, layout: Layout,
 
 
 def _hand_down(server: CommentedMap, locations: CommentedSeq) -> None:
-    """A server that redirects as a whole has no root, index, auto index or FastCGI in
-    site.yaml (its rules: they would have no effect on the redirect), but httpd hands them
-    down to its locations that serve (2.6): those say them themselves."""
+    """A server that redirects as a whole keeps its root, index, auto index and FastCGI only
+    where a location that passes (cancels the redirect it inherits) inherits them (2.6); where
+    every such location says its own, or none passes, they have no effect and are left out
+    (the rule "has no effect: the whole server redirects")."""
+    passing = [location for location in locations if location.get("pass") is True]
     for key in SERVER_ONLY_WHEN_SERVING:
-        value = server.pop(key, None)
-        if value is None:
-            continue
-        for location in locations:
-            if "redirect" not in location and "block" not in location and key not in location:
-                location[key] = True if key == "fastcgi" and value is not False else value
+        if key in server and all(key in location for location in passing):
+            del server[key]
 
 
 def _listeners(block: Server, reader: OptionsReader) -> CommentedSeq:
