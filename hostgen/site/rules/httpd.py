@@ -47,8 +47,12 @@ def check_httpd(site: Site) -> list[Problem]:
     for index, server in enumerate(httpd.servers):
         loc: Loc = ("httpd", "servers", index)
         problems += check_server(server, loc, site, httpd, release)
+        answer = "redirect" if server.redirect is not None else \
+            "block" if server.block is not None else None
         for number, location in enumerate(server.locations):
             problems += _location(location, (*loc, "locations", number), site, release)
+            if answer is not None:
+                problems += _inherited(location, (*loc, "locations", number), answer)
         problems += _duplicate_locations(server, loc)
     return problems
 
@@ -97,6 +101,17 @@ def _location(location: Location, loc: Loc, site: Site, release: str) -> list[Pr
         # a location's `silence: [rule]` drops those warnings; errors cannot be silenced
         return [p for p in problems if p.level == "error" or p.rule not in location.silence]
     return problems
+
+
+def _inherited(location: Location, loc: Loc, answer: str) -> list[Problem]:
+    """A location of a server that redirects or blocks as a whole answers the same, unless it
+    says `pass` or answers on its own (httpd-conf.md 2.6: a location without its own block or
+    pass inherits the server's, code and URI included): what it would serve has no effect."""
+    if location.pass_ is True or location.redirect is not None or location.block is not None:
+        return []
+    keys = given(location)
+    return [Problem((*loc, key), f"{key} has no effect: this location inherits the server's "
+                    f"{answer} (pass: true makes it serve)") for key in SERVING if key in keys]
 
 
 def _silence(location: Location, loc: Loc) -> list[Problem]:
