@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from hostgen.httpd.simulate import build_table, request_from_url, simulate
-from hostgen.live.httpd import parse
+from hostgen.live.httpd import MediaType, parse
 from hostgen.live.records import record
 
 TEXT = """\
@@ -82,6 +82,18 @@ def test_a_record_is_a_dataclass_with_keyword_fields_as_asked() -> None:
     assert Point(x=1) == Point(x=1, y=0) and hash(Point(x=1)) == hash((1, 0))
     with pytest.raises(TypeError):
         Point(1)  # type: ignore[misc]
+
+    @record
+    class One:
+        x: int
+
+    @record
+    class Empty:
+        pass
+
+    # the hash a frozen dataclass has: of the tuple of the fields, whatever their number
+    assert hash(One(3)) == hash((3,)) and hash(Empty()) == hash(()) and Empty() == Empty()
+    assert hash(MediaType("text", "html")) == hash(("text", "html"))
 
     @record(eq=False, repr=False)
     class Bare:
