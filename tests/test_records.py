@@ -95,6 +95,38 @@ def test_a_record_is_a_dataclass_with_keyword_fields_as_asked() -> None:
     assert hash(One(3)) == hash((3,)) and hash(Empty()) == hash(()) and Empty() == Empty()
     assert hash(MediaType("text", "html")) == hash(("text", "html"))
 
+    @record
+    class Node:
+        name: str
+        child: object
+
+    @dataclasses.dataclass
+    class Plain:
+        name: str
+        child: object
+
+    looped, plain = Node("a", None), Plain("a", None)
+    looped.child = looped  # type: ignore[misc]  # only to see the guard against recursion
+    plain.child = plain
+    assert repr(looped).partition("<locals>.")[2] == "Node(name='a', child=...)"
+    assert repr(plain).partition("<locals>.")[2] == "Plain(name='a', child=...)"
+
+    @record
+    class Shown:
+        x: int
+
+        def __repr__(self) -> str:
+            return "shown"
+
+    assert repr(Shown(1)) == "shown"
+    with pytest.raises(TypeError, match="Cannot overwrite attribute __hash__ in class Hashed"):
+        @record
+        class Hashed:
+            x: int
+
+            def __hash__(self) -> int:
+                return 1
+
     @record(eq=False, repr=False)
     class Bare:
         x: int
