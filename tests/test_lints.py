@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hostgen.checks.lints import check_lints
+from hostgen.checks.lints import _joins_alike, check_lints
 from hostgen.httpd.simulate.coverage import (
     ANY,
     STAR,
@@ -160,3 +161,17 @@ _TOKENS = st.lists(st.one_of(st.sampled_from([STAR, ANY]),
 def test_the_shortcut_on_the_ends_gives_the_tables_answer(earlier: Tokens,
                                                           later: Tokens) -> None:
     assert covers(earlier, later) is table_covers(earlier, later)
+
+
+# The redirect-loop lint tells without urljoin that a target joins to one URL whatever the
+# sample path; urljoin, from every kind of base path, must agree each time it says so.
+TARGET_PARTS = st.sampled_from(["", "/", "//", "x", "..", ".", "/a", "a/b", "?q", "#f", ";p",
+                                ":", "https:", "http:", "ftp:", "mailto:", "h.example", "%2F"])
+SAMPLE_PATHS = ["/", "/a", "/a/", "/a/b.php", "/a/b?c=d", "/x;p", "/../y", "/a/./b/../c#f"]
+
+
+@given(st.lists(TARGET_PARTS, max_size=5).map("".join),
+       st.sampled_from(["http://h.example", "https://h.example:8443"]))
+def test_targets_said_to_join_alike_do(target: str, base: str) -> None:
+    if _joins_alike(target):
+        assert len({urljoin(base + path, target) for path in SAMPLE_PATHS}) == 1, target

@@ -214,7 +214,8 @@ def _loops_on(table: Table, entry: Entry, conf: Conf, block: Block) -> bool:
     # when it joins to the same URL from every sample, each sample that `conf` answers is sent
     # to that one URL, and what the URL gets is the same: the first such sample decides.
     one_first = (target is not None and "$" not in target and "%" not in target
-                 and len({urljoin(base + path, target) for path in samples}) == 1)
+                 and (len(samples) == 1 or _joins_alike(target)
+                      or len({urljoin(base + path, target) for path in samples}) == 1))
     for path in samples:
         first = _redirect_of(table, base + path, conf, address)
         if first is None:
@@ -223,6 +224,15 @@ def _loops_on(table: Table, entry: Entry, conf: Conf, block: Block) -> bool:
         if again == first or one_first:
             return again == first
     return False
+
+
+def _joins_alike(target: str) -> bool:
+    """urljoin(BASE + PATH, target) is the same URL for every PATH starting with "/" (BASE
+    fixed): the target names a host (RFC 3986 5.2.2: then the base gives at most its
+    scheme), or an absolute path (the base gives its scheme and host). Told without
+    urljoin, which took 8 us a sample for the 1000-vhost site's absolute targets."""
+    parts = urlsplit(target)
+    return bool(parts.netloc) or parts.path.startswith("/")
 
 
 def _redirect_of(table: Table, url: str, conf: Conf, address: str | None) -> str | None:

@@ -1,4 +1,4 @@
-"""The structure of a parsed httpd.conf: inert, frozen dataclasses.
+"""The structure of a parsed httpd.conf: inert records (frozen for mypy, hostgen.live.records).
 
 Values are unquoted and macro-expanded. `None` always means "not set in this block", so that a
 request simulator can apply httpd's inheritance rules itself (httpd-conf.md 2.6: a location
@@ -9,11 +9,13 @@ statements); aggregated option groups carry the position of their first statemen
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal
 
+from hostgen.live.records import record
 
-@dataclass(frozen=True)
+
+@record
 class MediaType:
     """`TYPE/SUBTYPE`, as in `default type text/html`."""
 
@@ -24,7 +26,7 @@ class MediaType:
         return f"{self.type}/{self.subtype}"
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class TypesEntry:
     """One line of a `types { }` block: a media type and the file name extensions it serves."""
 
@@ -34,7 +36,7 @@ class TypesEntry:
     line: int
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class GlobalOption:
     """A top-level option as written (`chroot`, `logdir`, `prefork`, `default type`, `errdocs`,
     `no banner`), in file order; `before_first_server` tells whether httpd's first parsing pass
@@ -47,7 +49,7 @@ class GlobalOption:
     line: int
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class Listen:
     """`listen on ADDRESS [tls] port PORT`; the port as written (number or service name)."""
 
@@ -58,7 +60,7 @@ class Listen:
     line: int
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class Alias:
     """`alias [match] NAME`."""
 
@@ -68,7 +70,7 @@ class Alias:
     line: int
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class TlsOptions:
     """The `tls` statements of a server (httpd-conf.md 2.4.15). `ticket_lifetime`: seconds,
     7200 for `ticket lifetime default`, 0 for `no ticket`. `optional` follows parse.y: a later
@@ -89,7 +91,7 @@ class TlsOptions:
     line: int
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class Hsts:
     """The `hsts` statements of a server; `max_age` None means httpd's default (31536000)."""
 
@@ -100,7 +102,7 @@ class Hsts:
     line: int
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class ConnectionOptions:
     """The `connection` statements of a server (bytes, counts and seconds)."""
 
@@ -112,7 +114,7 @@ class ConnectionOptions:
     line: int
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class TcpOptions:
     """The `tcp` statements of a server."""
 
@@ -126,7 +128,7 @@ class TcpOptions:
     line: int
 
 
-@dataclass(frozen=True)
+@record
 class LogOptions:
     """`log` / `no log` items. `enabled`: True after a `style` item, False after `no log`
     (both set the style inherited together, config.c). `syslog`: True/False for
@@ -139,14 +141,14 @@ class LogOptions:
     syslog: bool | None = None
 
 
-@dataclass(frozen=True)
+@record
 class FastcgiUnix:
     """`socket "PATH"`: a UNIX socket inside the chroot."""
 
     path: str
 
 
-@dataclass(frozen=True)
+@record
 class FastcgiTcp:
     """`socket tcp HOST [PORT]` (6.8+); PORT defaults to 9000."""
 
@@ -154,7 +156,7 @@ class FastcgiTcp:
     port: str = "9000"
 
 
-@dataclass(frozen=True)
+@record
 class FastcgiOptions:
     """`fastcgi` / `no fastcgi`. Only `enabled` is inherited by locations (2.6); `params` keep
     file order and accumulate over several `fastcgi` statements."""
@@ -166,7 +168,7 @@ class FastcgiOptions:
     pass_chunked: bool | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Authenticate:
     """`authenticate [REALM] with HTPASSWD` (the file is inside the chroot)."""
 
@@ -174,7 +176,7 @@ class Authenticate:
     htpasswd: str
 
 
-@dataclass(frozen=True)
+@record
 class BlockAction:
     """`block` (code 403), `block drop`, `block return CODE [URI]`, or `pass`."""
 
@@ -183,7 +185,7 @@ class BlockAction:
     uri: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Options:
     """What a server or a location may set; every field None/empty when not set here.
 
@@ -208,7 +210,7 @@ class Options:
     static_cache_control: bool | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class Location:
     """`location [[not] found] [match] PATTERN { ... }`; `found` None/True/False."""
 
@@ -220,7 +222,7 @@ class Location:
     line: int
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class Server:
     """A `server` block as written (httpd expands it into one entry per name and address,
     httpd-conf.md 3.1; that is left to the simulator).
@@ -253,7 +255,7 @@ class Server:
         return ((self.name, self.match),) + tuple((a.name, a.match) for a in self.aliases)
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class HttpdConfig:
     """A whole configuration.
 

@@ -20,6 +20,7 @@ from hostgen.live.httpd_ast import (
 )
 from hostgen.live.httpd_grammar import DIRECTIVES
 from hostgen.live.httpd_tokens import OptionsMade, TokenStream
+from hostgen.live.records import record
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -47,7 +48,7 @@ def _field_names(cls: type[DataclassInstance]) -> tuple[str, ...]:
 _FIELD_NAMES: dict[type[DataclassInstance], tuple[str, ...]] = {}
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # changed as the block is read: not a record
 class ServerState:
     """A server block while it is being read."""
 
@@ -73,7 +74,7 @@ class ServerState:
 _NO_OPTIONS = Options()
 
 
-@dataclass
+@record(eq=False, repr=False)
 class Block:
     """The body being read: the server itself or one of its locations. Its Options are made
     once, at the end (`options()`): statements record their fields in `changes`, a later one

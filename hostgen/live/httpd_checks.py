@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-from dataclasses import dataclass
 
 from hostgen.live.httpd_ast import Server, TlsOptions
 from hostgen.live.httpd_protocols import protocol_bits
+from hostgen.live.records import record
 
 
-@dataclass(slots=True)  # not frozen: four per server block, and frozen ones are slow to make
+@record(eq=False, repr=False, slots=True)
 class _Entry:
     """One (name, address, port) server entry, as parse.y clones a block (httpd-conf.md 3.1).
     Never changed once made."""

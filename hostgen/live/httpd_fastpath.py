@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from dataclasses import dataclass
 from typing import Literal
+
+from hostgen.live.records import record
 
 QUOTED_MAX = 8094  # parse.y: buf[8096], "string too long" beyond
 WORD_MAX = 8095
@@ -67,11 +68,11 @@ def _window_end(text: str, pos: int, size: int) -> tuple[int, bool]:
     return end, newline < 0 and limit < len(text)
 
 
-@dataclass(slots=True)
+@record(eq=False, repr=False, slots=True)
 class Token:
     """One token: `text` is the keyword, string value, character or number as written.
-    Not frozen (a frozen dataclass is four times slower to make, and a large file has
-    hundreds of thousands of tokens), but never changed once made."""
+    A record, frozen for mypy only (a frozen dataclass is four times slower to make, and a
+    large file has hundreds of thousands of tokens)."""
 
     kind: TokenKind
     text: str

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+from hostgen.live.records import record
 
 INT_MAX = 2**31 - 1
 
 
-@dataclass(frozen=True)
+@record(eq=False, repr=False)
 class Directive:
     """Where a statement may appear (G global, S server, L location, T types), the first release
     with today's syntax, and httpd's message when it is written inside a location."""

@@ -18,7 +18,6 @@ servers and locations), httpd_checks (checks across servers).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 
 from hostgen.live.httpd_ast import GlobalOption, HttpdConfig, MediaType, Server, TypesEntry
 from hostgen.live.httpd_blocks import Block, ServerState
@@ -27,12 +26,13 @@ from hostgen.live.httpd_grammar import DIRECTIVES, FEATURE_SINCE, Directive
 from hostgen.live.httpd_protocols import protocol_bits
 from hostgen.live.httpd_server import body
 from hostgen.live.httpd_tokens import ReadInclude, TokenStream
+from hostgen.live.records import record
 
 __all__ = ["DIRECTIVES", "FEATURE_SINCE", "CutState", "Directive", "Parser", "ReadInclude",
            "protocol_bits"]
 
 
-@dataclass(frozen=True)
+@record
 class CutState:
     """What a parse carries from one top-level statement to the next that changes how a later
     one reads (see Parser.cut): macros, the global errdocs and banner, and whether a server

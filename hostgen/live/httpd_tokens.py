@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from hostgen.errors import LiveFileError
 from hostgen.live.httpd_ast import MediaType, Options
 from hostgen.live.httpd_fastpath import Token
 from hostgen.live.httpd_grammar import FEATURE_SINCE, LIMITS, NUMERIC
 from hostgen.live.httpd_lexer import NEWEST, Lexer, byte_len, keywords_for, release_key
+from hostgen.live.records import record
 
 ReadInclude = Callable[[str], str]
 
@@ -26,7 +26,7 @@ OptionsMade = dict[tuple[tuple[str, object], ...], Options]
 _INCLUDE_DEPTH = 32  # httpd recurses until it runs out of files; we stop earlier
 
 
-@dataclass(slots=True)
+@record(eq=False, repr=False, slots=True)
 class Span:
     """A `{ ... }` body the lexer has read ahead, up to its closing brace `last`: `key`, the
     kinds and texts of its `count` tokens, is all a location's body reads

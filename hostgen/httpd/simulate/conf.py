@@ -9,7 +9,6 @@ httpd's defaults.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from hostgen.httpd.simulate.matching import GlobTest, PatternTest, compile_glob, compile_pattern
@@ -22,6 +21,7 @@ from hostgen.live.httpd_ast import (
     Options,
     Server,
 )
+from hostgen.live.records import record
 
 DEFAULT_ROOT = "/htdocs"                                  # HTTPD_DOCROOT
 DEFAULT_INDEX = "index.html"                              # HTTPD_INDEX
@@ -29,10 +29,10 @@ DEFAULT_SOCKET: FastcgiUnix = FastcgiUnix("/run/slowcgi.sock")  # HTTPD_FCGI_SOC
 BLOCK_CODE = 403                                          # `block` without `return`
 
 
-# Not frozen, but never changed once made, and equal and hashed as if frozen: a table has one
-# per location (11,000 for 1000 servers), and a frozen dataclass's __init__, which calls
+# A record (frozen for mypy only, equal and hashed as if frozen): a table has one per location
+# (11,000 for 1000 servers), and a frozen dataclass's __init__, which calls
 # object.__setattr__ for each of the 15 fields, took three times as long to make them.
-@dataclass(slots=True, unsafe_hash=True)
+@record(slots=True)
 class Conf:
     """Effective settings of a server entry (`location` None) or of one of its locations.
 

@@ -12,15 +12,15 @@ location is dead when it is not; anything else is answered "not known" (None).
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 
 from hostgen.httpd import patterns
+from hostgen.live.records import record
 
 STAR, ANY = "*", "?"
 _LUA_SPECIALS = frozenset("^$*+?.([%-")
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Lit:
     char: str
     folded: bool   # from a glob: matches either case of a letter

@@ -11,9 +11,11 @@ from __future__ import annotations
 import os
 import posixpath
 import stat
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Literal, Protocol
+
+from hostgen.live.records import record
 
 Kind = Literal["file", "dir", "other", "missing", "forbidden", "error"]
 
@@ -31,7 +33,7 @@ class Unknown:
         return None
 
 
-@dataclass(frozen=True)
+@record(eq=False, repr=False)
 class Disk:
     """The chroot's files under `root` on this machine. Paths are resolved lexically inside
     the chroot (`..` stops at its top, as it does for a chrooted httpd); a symbolic link with
@@ -57,7 +59,7 @@ class Disk:
         return "file" if stat.S_ISREG(info.st_mode) else "other"
 
 
-@dataclass
+@record(eq=False, repr=False)
 class Choices:
     """Decisions taken for unknown `found` tests in one run: replayed from `forced`, then
     "does not exist" by default; `explore` in the engine walks every combination."""
@@ -78,7 +80,7 @@ class Choices:
                      for label, value in zip(self.labels, self.taken, strict=True))
 
 
-@dataclass
+@record(eq=False, repr=False)
 class View:
     """One run's view of the files: the oracle, the chroot for display, the decisions taken
     and the assumptions made."""

@@ -13,8 +13,6 @@ once per possibility and each answer says what it assumed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from hostgen.httpd.simulate.conf import BLOCK_CODE, Conf
 from hostgen.httpd.simulate.disk import Choices, Files, Unknown, View
 from hostgen.httpd.simulate.encoding import canonicalize_path
@@ -27,13 +25,14 @@ from hostgen.httpd.simulate.servers import choose_entry, choose_group
 from hostgen.httpd.simulate.state import Run
 from hostgen.httpd.simulate.table import Entry, Table
 from hostgen.live.httpd_ast import BlockAction
+from hostgen.live.records import record
 
 MAX_ANSWERS = 16
 _EARLY = {400: "bad request", 405: "method not allowed", 413: "request line and headers "
           "longer than 8192 bytes"}
 
 
-@dataclass(frozen=True)
+@record(eq=False, repr=False)
 class Answer:
     """What httpd does with one request, and why."""
 

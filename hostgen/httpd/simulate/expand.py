@@ -10,9 +10,8 @@ connection (block return) or a 400 (rewrite).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from hostgen.httpd.simulate.encoding import byte_length, url_encode
+from hostgen.live.records import record
 
 BLOCK_SIZE = 65535    # IBUF_READ_SIZE: the Location header buffer of server_abort_http()
 REWRITE_SIZE = 1024   # PATH_MAX: the rewrite buffer of server_response()
@@ -20,7 +19,7 @@ _IBUF = 128           # "%" + digits must fit ibuf[128]
 _DIGITS = frozenset("0123456789")
 
 
-@dataclass(frozen=True, slots=True)
+@record(eq=False, repr=False, slots=True)
 class Context:
     """What the macros expand to for one request."""
 

@@ -9,8 +9,9 @@ configuration.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
+
+from hostgen.live.records import record
 
 Status = int | Literal["drop"] | None
 Kind = Literal["redirect", "status", "drop", "file", "autoindex", "fastcgi", "refused"]
@@ -26,7 +27,7 @@ LOCATION_CODES = frozenset({301, 302, 303, 307, 308})   # server_abort_http() ad
 _SHOWN_IF_SET = frozenset({"PATH_INFO", "QUERY_STRING"})
 
 
-@dataclass(frozen=True, slots=True)
+@record(eq=False, repr=False, slots=True)
 class Outcome:
     kind: Kind
     status: Status

@@ -9,10 +9,10 @@ server_read_http() and server_response() do before any server or location is cho
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from hostgen.errors import HostgenError
 from hostgen.httpd.simulate.encoding import byte_length, canonicalize_path, strtonum, url_decode
+from hostgen.live.records import record
 
 MAX_HEADER = 8192        # SERVER_MAXHEADERLENGTH: request line and headers, CRLF excluded
 HOST_NAME_MAX = 255      # hostname[HOST_NAME_MAX+1] of server_response()
@@ -39,7 +39,7 @@ class BadUrl(HostgenError):
     """The URL to simulate cannot be turned into a request (exit 2)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Request:
     """One HTTP request as it reaches httpd.
 
@@ -63,7 +63,7 @@ class Request:
         return "https" if self.tls else "http"
 
 
-@dataclass(frozen=True, slots=True)
+@record(eq=False, repr=False, slots=True)
 class Prepared:
     """The request after pre-processing: decoded canonical path, raw query, parsed Host."""
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 
 from hostgen.httpd.simulate.request import Prepared, Request
 from hostgen.httpd.simulate.table import Entry, Group, Table
+from hostgen.live.records import record
 
 THIS_HOST = "this-host"   # what $HTTP_HOST / $SERVER_ADDR show for an address known by name only
 
 
-@dataclass(frozen=True, slots=True)
+@record(eq=False, repr=False, slots=True)
 class Choice:
     entry: Entry
     http_host: str        # $HTTP_HOST: the Host header as sent, or the local address

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from hostgen.errors import HostgenError
@@ -20,6 +19,7 @@ from hostgen.httpd.simulate.conf import Conf
 from hostgen.httpd.simulate.table import Entry, Table, build_table
 from hostgen.live.httpd import parse
 from hostgen.live.httpd_ast import HttpdConfig
+from hostgen.live.records import record
 from hostgen.render.outputs import render
 from hostgen.site.layout import SYSTEM_TYPES, SYSTEM_TYPES_STAND_IN, Block, blocks
 from hostgen.site.load import LoadedSite
@@ -28,7 +28,7 @@ from hostgen.site.problems import Loc
 from hostgen.site.versions import requirement
 
 
-@dataclass
+@record(eq=False, repr=False)
 class ConfigSource:
     """A configuration read from an httpd.conf file."""
 
@@ -45,7 +45,7 @@ class ConfigSource:
         return f"{entry.server.path}:{entry.server.line}"
 
 
-@dataclass
+@record(eq=False, repr=False)
 class SiteSource:
     """A configuration rendered from site.yaml, mapped back to it."""
 

@@ -12,7 +12,7 @@ from hostgen.httpd.simulate.servers import THIS_HOST
 from hostgen.httpd.simulate.table import Entry, Table
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # changed as the request goes: not a record
 class Run:
     """One request in flight: the entry, the configuration in effect (`clt_srv_conf`), the
     captures of the last `match` attempt, the rewritten path and query (`http_path_alias`,

@@ -15,20 +15,21 @@ from __future__ import annotations
 import functools
 import ipaddress
 import socket
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from hostgen.httpd.globs import fnmatch_casefold
 from hostgen.httpd.patterns import server_match_selects
 from hostgen.httpd.simulate.conf import Conf, location_conf, server_conf
 from hostgen.httpd.simulate.encoding import to_bytes
 from hostgen.live.httpd_ast import HttpdConfig, Listen, Server
+from hostgen.live.records import record
 
 DEFAULT_CHROOT = "/var/www"
 IP = ipaddress.IPv4Address | ipaddress.IPv6Address
 _SERVICES = {"http": 80, "www": 80, "www-http": 80, "https": 443}
 
 
-@dataclass(frozen=True, slots=True)
+@record(eq=False, repr=False, slots=True)
 class Address:
     """A listen address: `ip` None for a name resolved on the host ("this host")."""
 
@@ -49,7 +50,7 @@ class Address:
         return self.ip == other.ip
 
 
-@dataclass(frozen=True, slots=True)
+@record(eq=False, repr=False, slots=True)
 class Entry:
     """One (name, address, port) entry of a server block, with its locations."""
 
@@ -64,7 +65,7 @@ class Entry:
     locations: tuple[Conf, ...]
 
 
-@dataclass
+@record(eq=False, repr=False)
 class Group:
     """The entries sharing one listening socket, in configuration order."""
 
@@ -99,7 +100,7 @@ class Group:
         return None if best is None else self.entries[best]
 
 
-@dataclass
+@record(eq=False, repr=False)
 class Table:
     """Every entry of a configuration, grouped by socket."""
 
