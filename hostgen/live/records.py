@@ -8,14 +8,14 @@ fields), frozen with eq and repr 804 us, the same not frozen with `unsafe_hash` 
 not frozen without eq and repr 262 us; and the non-frozen `__init__` runs about twice as fast,
 which the simulator pays per request (Request, Prepared, Context, Outcome, Answer).
 
-What is kept: `typing.dataclass_transform(frozen_default=True)` makes mypy (strict, in CI)
-refuse any assignment to a field, as it does for a frozen dataclass, so nothing in hostgen
-changes a record once made. With `eq` (the default) a record has the `__hash__` of a frozen
-dataclass, the hash of the tuple of its fields, so it stays usable as a dict key, in sets and
-lru_caches. That `__hash__` and the `__repr__` (the very text dataclasses writes,
-`Name(field=value, ...)`, "..." for a record inside itself) are closures over the field
-names, not methods compiled per class: the parse tree's 19 classes define in about 7 ms
-instead of 10 (their `__init__` and `__eq__` are still dataclasses'; pytest reads a
+What is kept: `typing.dataclass_transform(frozen_default=True)` makes mypy (strict; run with
+the suite by tests/test_tooling.py) refuse any assignment to a field, as it does for a frozen
+dataclass, so nothing in hostgen changes a record once made. With `eq` (the default) a record
+has the `__hash__` of a frozen dataclass, the hash of the tuple of its fields, so it stays
+usable as a dict key, in sets and lru_caches. That `__hash__` and the `__repr__` (the very text
+dataclasses writes, `Name(field=value, ...)`, "..." for a record inside itself) are closures
+over the field names, not methods compiled per class: the parse tree's 19 classes define in
+about 7 ms instead of 10 (their `__init__` and `__eq__` are still dataclasses'; pytest reads a
 dataclass's own `__eq__` to show which fields differ). `eq=False` / `repr=False` are for
 records nothing compares or prints (identity equality and hash, object's repr).
 hostgen/httpd/simulate/conf.py's Conf and live/httpd_fastpath.py's Token took this road first.
