@@ -19,9 +19,11 @@ PHP = Fastcgi(socket="/run/php-fpm.sock")
 def test_given_names_the_fields_that_are_set_false_and_zero_included() -> None:
     location = Location.model_validate({"path": "/x/*", "index": False, "strip": 0,
                                         "auto_index": False, "root": None})
-    assert layout.given(location) == {"path", "index", "strip", "auto_index", "silence"}
+    assert layout.given(location) == {"path", "index", "strip", "auto_index"}
     server = Server.model_validate({"name": "a.example.org", "banner": False})
-    assert layout.given(server) == {"name", "banner", "aliases", "locations"}
+    assert layout.given(server) == {"name", "banner"}   # lists left out hold their default
+    server = Server.model_validate({"name": "a.example.org", "aliases": ["b.example.org"]})
+    assert layout.given(server) == {"name", "aliases"}
 
 
 def test_each_section_has_the_fastcgi_setting_fastcgi_of_gives() -> None:
