@@ -679,7 +679,7 @@ def test_keyword_table_matches_the_7_6_list() -> None:
         "preload protocols request requests return rewrite root sack server socket strip style "
         "subdomains syslog tcp ticket timeout tls type types with".split()
     )
-    from hostgen.live.httpd_lexer import keywords_for
+    from hostgen.live.httpd_keywords import keywords_for
 
     assert keywords_for("7.6") == listed
     assert keywords_for("current") - listed == {"banner", "static-cache-control"}
@@ -702,7 +702,7 @@ def test_keyword_table_matches_the_7_6_list() -> None:
     ],
 )
 def test_newer_syntax_is_refused_by_older_releases(statement: str, oldest: str) -> None:
-    from hostgen.live.httpd_lexer import RELEASES
+    from hostgen.live.httpd_keywords import RELEASES
 
     older = RELEASES[RELEASES.index(oldest) - 1]
     assert only(server(statement, version=oldest))

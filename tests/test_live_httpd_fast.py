@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from hostgen.errors import LiveFileError
 from hostgen.live.httpd import HttpdConfig, parse
 from hostgen.live.httpd_fastpath import FastPath, Source
-from hostgen.live.httpd_lexer import Lexer, keywords_for
+from hostgen.live.httpd_keywords import keywords_for
+from hostgen.live.httpd_lexer import Lexer
 from hostgen.live.httpd_tokens import TokenStream
 
 

@@ -28,7 +28,7 @@ from hostgen.live.httpd_ast import (
     TlsOptions,
     TypesEntry,
 )
-from hostgen.live.httpd_lexer import KEYWORD_SINCE, RELEASES
+from hostgen.live.httpd_keywords import KEYWORD_SINCE, RELEASES
 from hostgen.live.httpd_parser import DIRECTIVES, FEATURE_SINCE, Parser
 
 __all__ = [

@@ -15,7 +15,8 @@ from hostgen.errors import LiveFileError
 from hostgen.live.httpd_ast import MediaType, Options
 from hostgen.live.httpd_fastpath import Token
 from hostgen.live.httpd_grammar import FEATURE_SINCE, LIMITS, NUMERIC
-from hostgen.live.httpd_lexer import NEWEST, Lexer, byte_len, keywords_for, release_key
+from hostgen.live.httpd_keywords import NEWEST, keywords_for, release_key
+from hostgen.live.httpd_lexer import Lexer, byte_len
 from hostgen.live.records import record
 
 ReadInclude = Callable[[str], str]

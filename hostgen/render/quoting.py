@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from hostgen.errors import HostgenError
-from hostgen.live.httpd_lexer import KEYWORD_SINCE
+from hostgen.live.httpd_keywords import KEYWORD_SINCE
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
