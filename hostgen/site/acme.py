@@ -10,8 +10,7 @@ but the MTA does gets the MTA's names (its hostname, then its MX names).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from hostgen.live.records import record
 from hostgen.site.layout import names
 from hostgen.site.model import AcmeAuthority, Server, Site, TlsMaterial
 from hostgen.site.problems import Loc
@@ -28,13 +27,13 @@ KNOWN_AUTHORITIES = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class Name:
     name: str                # lower case, no trailing dot
     loc: Loc                 # where site.yaml says it
 
 
-@dataclass(frozen=True)
+@record
 class Domain:
     material: str
     handle: Name

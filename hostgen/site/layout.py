@@ -20,8 +20,7 @@ and the FastCGI setting to write, so the template does not ask them one by one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from hostgen.live.records import record
 from hostgen.site.model import Fastcgi, Httpd, Listener, Location, Server, TlsOptions
 from hostgen.site.versions import requirement
 
@@ -43,7 +42,7 @@ application/javascript js
 """
 
 
-@dataclass(frozen=True)
+@record
 class Listen:
     """One `listen on ADDRESS [tls] port PORT` of a block."""
 
@@ -52,7 +51,7 @@ class Listen:
     tls: bool
 
 
-@dataclass(frozen=True)
+@record
 class Block:
     index: int                 # position of the server in httpd.servers
     server: Server

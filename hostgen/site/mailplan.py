@@ -9,8 +9,9 @@ the 6.4 - 6.7 grammars): pki, tables, listeners, actions, then the rules, first 
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from hostgen.live.records import record
 from hostgen.site.model import Lmtp, Maildir, Mta, Site, TlsMaterial
 from hostgen.site.types import fail
 
@@ -58,7 +59,7 @@ def table_backend(path: str) -> str:
     return ("db:" if path.endswith(".db") else "file:") + path
 
 
-@dataclass(frozen=True)
+@record
 class Listener:
     address: str
     port: int
@@ -68,7 +69,7 @@ class Listener:
     tag: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Action:
     name: str
     method: str                   # mbox, maildir, lmtp, relay
@@ -76,13 +77,13 @@ class Action:
     options: tuple[tuple[str, str | None], ...] = ()   # (keyword, quoted value or table ref)
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     conditions: str               # grammar words only, no site values but table references
     action: str
 
 
-@dataclass(frozen=True)
+@record
 class SmtpdPlan:
     hostname: str                 # listen ... hostname, and the pki name (lower case, N53)
     material: TlsMaterial | None
