@@ -14,7 +14,7 @@ from hostgen.adopt.nginx.locations import flatten, order
 from hostgen.adopt.nginx.read import Directive
 from hostgen.adopt.nginx.regex import Untranslatable, translate
 from hostgen.adopt.nginx.replacement import replacement
-from hostgen.adopt.result import dump
+from hostgen.adopt.result import Adopted, dump
 from hostgen.checks.expectations import run_expectations
 from hostgen.cli import main
 from hostgen.errors import LiveFileError
@@ -28,6 +28,11 @@ def write(folder: Path, body: str, name: str = "nginx.conf") -> Path:
     root = "" if "root " in body else "        root /var/www/htdocs/a;\n"   # after: lines stay
     path.write_text(MINIMAL + body + root + "    }\n}\n")
     return path
+
+
+def said(adopted: Adopted, folder: Path) -> list[str]:
+    """The import's warnings as printed, with the test's folder left out."""
+    return [loss.format().replace(f"{folder}/", "") for loss in adopted.losses]
 
 
 # ---- the command ---------------------------------------------------------------------------
@@ -118,7 +123,7 @@ UNTRANSLATABLE = """\
 
 def test_what_httpd_cannot_do_is_a_loss_at_its_line(tmp_path: Path) -> None:
     adopted = adopt_nginx(write(tmp_path, UNTRANSLATABLE), None)
-    assert [loss.format().replace(f"{tmp_path}/", "") for loss in adopted.losses] == [
+    assert said(adopted, tmp_path) == [
         "nginx.conf:6: warning: set dropped: httpd has no variables: write the value where "
         "it is used",
         "nginx.conf:7: warning: limit_req dropped: httpd has no rate limiting: use pf(4) "
@@ -139,7 +144,7 @@ def test_a_missing_include_is_a_loss_and_fastcgi_params_is_not(tmp_path: Path) -
                            "        location ~ \\.php$ { include fastcgi_params;\n"
                            "            fastcgi_pass unix:/run/php/php8.2-fpm.sock; }\n")
     adopted = adopt_nginx(conf, None)
-    assert [loss.format().replace(f"{tmp_path}/", "") for loss in adopted.losses] == [
+    assert said(adopted, tmp_path) == [
         "nginx.conf:6: warning: include snippets/headers.conf: no such file, not translated",
         "nginx.conf:8: warning: FastCGI socket /run/php/php8.2-fpm.sock is outside httpd's "
         "chroot: written as /run/php8.2-fpm.sock; make the responder listen on "
@@ -153,7 +158,7 @@ def test_a_lone_sites_enabled_file_is_read_without_its_context(tmp_path: Path) -
     conf.write_text("server {\n    listen 80;\n    server_name s.test;\n"
                     "    root /var/www/htdocs/s;\n    include snippets/ssl.conf;\n}\n")
     adopted = adopt_nginx(conf, None)
-    assert [loss.format().replace(f"{tmp_path}/", "") for loss in adopted.losses] == [
+    assert said(adopted, tmp_path) == [
         "example.conf:5: warning: include snippets/ssl.conf not followed (a lone server "
         "snippet was read): import the main nginx.conf to translate it",
     ]
@@ -301,7 +306,7 @@ def test_a_rewrite_chain_is_a_loss(tmp_path: Path) -> None:
     conf = write(tmp_path, "        rewrite ^/a/(.*)$ /b/$1;\n"
                            "        rewrite ^/b/(.*)$ /c/$1 last;\n")
     adopted = adopt_nginx(conf, None)
-    assert [loss.format().replace(f"{tmp_path}/", "") for loss in adopted.losses] == [
+    assert said(adopted, tmp_path) == [
         "nginx.conf:6: warning: rewrite without a flag: nginx goes on with the next rewrite "
         "on the new path, httpd rewrites once",
     ]
@@ -316,7 +321,7 @@ def test_a_wildcard_default_server_shadowing_an_exact_name_is_a_loss(tmp_path: P
                     "    server { listen 80; server_name www.example.org; root /var/www/b; }\n"
                     "}\n")
     adopted = adopt_nginx(conf, None)
-    assert [loss.format().replace(f"{tmp_path}/", "") for loss in adopted.losses] == [
+    assert said(adopted, tmp_path) == [
         "nginx.conf:3: warning: server name *.example.org comes first (this is the default "
         "server) and also matches www.example.org: httpd answers www.example.org from this "
         "server, nginx from the one that names it",
@@ -336,7 +341,7 @@ def test_what_the_target_release_lacks_is_left_out(release: str, tmp_path: Path)
 def test_a_try_files_fallback_needs_6_9(tmp_path: Path) -> None:
     conf = write(tmp_path, "        location / { try_files $uri $uri/ /index.php?$args; }\n")
     adopted = adopt_nginx(conf, "6.8")
-    assert [loss.format().replace(f"{tmp_path}/", "") for loss in adopted.losses] == [
+    assert said(adopted, tmp_path) == [
         "nginx.conf:6: warning: left out: location found / not found needs OpenBSD 6.9 or "
         "later (host.openbsd is 6.8)",
     ]
@@ -391,7 +396,7 @@ def test_a_server_name_httpd_cannot_be_given_is_a_loss(
     conf.write_text('events {}\nhttp {\n    server {\n        listen 80;\n'
                     '        server_name "a\nb" b.test;\n        root /var/www/b;\n    }\n}\n')
     adopted = adopt_nginx(conf, None)
-    assert [loss.format().replace(f"{tmp_path}/", "") for loss in adopted.losses] == [
+    assert said(adopted, tmp_path) == [
         "nginx.conf:5: warning: server_name 'a\\nb' dropped: control characters (newline, "
         "tab, ...) are not allowed here"]
     assert adopted.document["httpd"]["servers"][0]["name"] == "b.test"
@@ -402,7 +407,7 @@ def test_a_whole_server_return_with_a_backslash_leaves_the_server_out(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     conf = write(tmp_path, '        return 301 "https://b.test/a\\\\b";\n')
     adopted = adopt_nginx(conf, None)
-    assert [loss.format().replace(f"{tmp_path}/", "") for loss in adopted.losses] == [
+    assert said(adopted, tmp_path) == [
         "nginx.conf:3: warning: server left out: its redirect holds a backslash or a control "
         "character, which httpd.conf cannot be given (httpd-conf.md 1.9)"]
     assert "httpd" not in adopted.document and "expect" not in adopted.document
@@ -436,7 +441,7 @@ def test_a_relative_root_is_left_out_at_its_line(
     model's own message, found by mutating the test configurations)."""
     conf = write(tmp_path, "        root html/a;\n        location /b/ { root /var/www/b; }\n")
     adopted = adopt_nginx(conf, None)
-    assert [loss.format().replace(f"{tmp_path}/", "") for loss in adopted.losses] == [
+    assert said(adopted, tmp_path) == [
         'nginx.conf:6: warning: root left out: expected an absolute path starting with "/", '
         'got "html/a"']
     assert "root" not in adopted.document["httpd"]["servers"][0]
@@ -449,7 +454,7 @@ def test_a_listen_address_httpd_cannot_read_is_left_out_at_its_line(
     conf.write_text("http {\n    server {\n        listen [:junk]:80;\n"
                     "        server_name a.test;\n        root /var/www/htdocs/a;\n    }\n}\n")
     adopted = adopt_nginx(conf, None)
-    assert [loss.format().replace(f"{tmp_path}/", "") for loss in adopted.losses] == [
+    assert said(adopted, tmp_path) == [
         'nginx.conf:3: warning: listen [:junk]:80 dropped: expected "*", an IP address, or an '
         'interface, group or host name such as "egress", got ":junk"']
     assert written_site(adopted.document, tmp_path, capsys) == (0, f"{tmp_path}/site.yaml: valid\n")
@@ -463,7 +468,7 @@ def test_a_server_name_no_request_carries_is_dropped(
     conf.write_text("http {\n    server {\n        listen 80;\n        server_name / a.test;\n"
                     "        root /var/www/htdocs/a;\n    }\n}\n")
     adopted = adopt_nginx(conf, None)
-    assert [loss.format().replace(f"{tmp_path}/", "") for loss in adopted.losses] == [
+    assert said(adopted, tmp_path) == [
         "nginx.conf:4: warning: server_name '/' dropped: no request names such a host"]
     assert adopted.document["host"]["name"] == "a.test"
     assert written_site(adopted.document, tmp_path, capsys) == (0, f"{tmp_path}/site.yaml: valid\n")
@@ -478,6 +483,6 @@ def test_a_rewrite_to_a_directory_without_a_plain_index_is_a_loss(
     adopted = adopt_nginx(conf, None)
     assert "nginx.conf:7: warning: rewrite to the directory /b/: httpd answers 500 for a " \
            "directory after a rewrite; rewrite to its index file instead" in \
-           [loss.format().replace(f"{tmp_path}/", "") for loss in adopted.losses]
+           said(adopted, tmp_path)
     locations = adopted.document["httpd"]["servers"][0]["locations"]
     assert {"match": "^/a$", "rewrite": "/b/"} in [dict(location) for location in locations]

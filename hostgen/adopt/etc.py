@@ -29,7 +29,7 @@ from hostgen.errors import LiveFileError
 from hostgen.host.files import read_text
 from hostgen.live import httpd
 from hostgen.site.loader import Loaded
-from hostgen.site.problems import Loc, Positions
+from hostgen.site.problems import Loc, Positions, value_at
 from hostgen.site.types import UNWRITABLE
 from hostgen.site.validate import validate
 
@@ -272,15 +272,8 @@ def _name(loc: Loc) -> str:
     return str(loc[-1]) if loc else "site"
 
 
-def _node(document: CommentedMap, loc: Loc) -> Any:
-    node: Any = document
-    for part in loc:
-        node = node[part]
-    return node
-
-
 def _drop(document: CommentedMap, loc: Loc) -> None:
-    parent = _node(document, loc[:-1])
+    parent = value_at(document, loc[:-1])
     del parent[loc[-1]]
     if not parent and len(loc) > 1:   # an emptied list or mapping goes too
         _drop(document, loc[:-1])
@@ -292,7 +285,7 @@ def _loss(document: CommentedMap, origins: dict[tuple[int, Any], list[tuple[str,
     line when no live line is known. A list written one statement per entry (aliases) has
     one line per entry: the entry's own is taken."""
     for length in range(len(loc), 0, -1):
-        node = _node(document, loc[:length - 1])
+        node = value_at(document, loc[:length - 1])
         lines = origins.get((id(node), loc[length - 1]))
         if lines is None:
             continue

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from hostgen.site.loader import INCLUDE, Loaded, load_text
-from hostgen.site.problems import Loc, Positions, Problem, where
+from hostgen.site.problems import Loc, Positions, Problem, value_at, where
 
 
 def host_files(folder: Path) -> list[Path]:
@@ -79,7 +79,7 @@ class Includes:
         positions = loaded.positions
         data = loaded.data
         for at in loaded.includes:
-            mapping = _get(data, at)
+            mapping = value_at(data, at)
             layers: list[tuple[Any, tuple[int, Positions]]] = []
             for loc, target in self._targets(mapping[INCLUDE], at, path, shown, problems):
                 included = self._load(target, loc, path, shown, chain, problems)
@@ -202,15 +202,9 @@ def _source(parts: dict[Loc, tuple[int, Positions]], loc: Loc) -> tuple[int, Pos
     raise AssertionError("parts always has an entry for ()")
 
 
-def _get(data: Any, loc: Loc) -> Any:
-    for part in loc:
-        data = data[part]
-    return data
-
-
 def _put(data: Any, loc: Loc, value: Any) -> Any:
     """`data` with the value at `loc` replaced (the root itself when `loc` is empty)."""
     if not loc:
         return value
-    _get(data, loc[:-1])[loc[-1]] = value
+    value_at(data, loc[:-1])[loc[-1]] = value
     return data

@@ -13,6 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
 Loc = tuple[str | int, ...]
+
+
+def value_at(data: Any, loc: Loc) -> Any:
+    """The value at `loc` in nested mappings and lists (the data itself for `()`)."""
+    for part in loc:
+        data = data[part]
+    return data
 Level = Literal["error", "warning"]
 
 

@@ -50,9 +50,7 @@ def check_httpd(site: Site) -> list[Problem]:
         answer = "redirect" if server.redirect is not None else \
             "block" if server.block is not None else None
         for number, location in enumerate(server.locations):
-            problems += _location(location, (*loc, "locations", number), site, release)
-            if answer is not None:
-                problems += _inherited(location, (*loc, "locations", number), answer)
+            problems += _location(location, (*loc, "locations", number), site, release, answer)
         problems += _duplicate_locations(server, loc)
     return problems
 
@@ -61,7 +59,9 @@ def unknown_material(loc: Loc, name: str, site: Site) -> Problem:
     return Problem(loc, unknown_name("TLS material", name, "tls", site.tls))
 
 
-def _location(location: Location, loc: Loc, site: Site, release: str) -> list[Problem]:
+def _location(location: Location, loc: Loc, site: Site, release: str,
+              inherited: str | None = None) -> list[Problem]:
+    """`inherited`: what the server answers as a whole ("redirect", "block"), if it does."""
     # every rule below is about a key the location sets: a location of two keys is checked by
     # looking at two keys, not at all eighteen (most of the rule time of a 10,000-location site)
     keys = given(location)
@@ -86,10 +86,17 @@ def _location(location: Location, loc: Loc, site: Site, release: str) -> list[Pr
         shown = " and ".join(k.rstrip("_") for k in exclusive)
         problems.append(Problem((*loc, exclusive[1].rstrip("_")), f"{shown} exclude each other: "
                                 "a location answers with one of them"))
+    # what a location serves has no effect when it answers on its own, or when it inherits
+    # the answer of a server that redirects or blocks as a whole: a location without its own
+    # block or pass inherits the server's, code and URI included (httpd-conf.md 2.6)
+    why = None
     if not serves(location):
-        dead = [key for key in SERVING if key in keys]
-        problems += [Problem((*loc, key), f"{key} has no effect: this location answers with a "
-                             f"{'redirect' if location.redirect else 'block'}") for key in dead]
+        why = f"this location answers with a {'redirect' if location.redirect else 'block'}"
+    elif inherited is not None and location.pass_ is not True:
+        why = f"this location inherits the server's {inherited} (pass: true makes it serve)"
+    if why is not None:
+        problems += [Problem((*loc, key), f"{key} has no effect: {why}")
+                     for key in SERVING if key in keys]
     if location.redirect is not None:
         problems += redirect(location.redirect, location.status, loc, release, count)
     elif "status" in keys:
@@ -101,17 +108,6 @@ def _location(location: Location, loc: Loc, site: Site, release: str) -> list[Pr
         # a location's `silence: [rule]` drops those warnings; errors cannot be silenced
         return [p for p in problems if p.level == "error" or p.rule not in location.silence]
     return problems
-
-
-def _inherited(location: Location, loc: Loc, answer: str) -> list[Problem]:
-    """A location of a server that redirects or blocks as a whole answers the same, unless it
-    says `pass` or answers on its own (httpd-conf.md 2.6: a location without its own block or
-    pass inherits the server's, code and URI included): what it would serve has no effect."""
-    if location.pass_ is True or location.redirect is not None or location.block is not None:
-        return []
-    keys = given(location)
-    return [Problem((*loc, key), f"{key} has no effect: this location inherits the server's "
-                    f"{answer} (pass: true makes it serve)") for key in SERVING if key in keys]
 
 
 def _silence(location: Location, loc: Loc) -> list[Problem]:
